@@ -1,0 +1,5 @@
+"""`python -m nnfit` is the `nnfit` command."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,175 @@
+"""The `nnfit` command: thin. It reads flags into a Task and Recipe, calls the library, prints.
+
+Every option of `nnfit fit` is generated from the Task and Recipe tables, so each is defined
+once; a config file gives values and flags override them. Any NnfitError becomes one line on
+stderr and exit status 2 (a traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import NnfitError
+from .recipe import Recipe, Task, read_config, split_settings
+
+RUNS_DIR = Path("nnfit-runs")
+EPILOG = """\b
+Examples:
+  nnfit fit "x**2 + x" --domain x=1:1000
+  nnfit fit "x^2 + 2*y" --domain "x=0:100, y=0:1000:int" --query "45,100; 200,2000"
+  nnfit fit data.csv --inputs a,b --outputs y --holdout edges
+  nnfit fit --config examples/seed001-model2.yaml
+  nnfit predict nnfit-runs/001-x_2_x "20; 500"
+"""
+
+
+def _options(section: type) -> list[click.Option]:
+    """One click option per field of a Task or Recipe table (the target is the argument)."""
+    options = []
+    for name, param in section.params().items():
+        if name == "target":
+            continue
+        flag = "--" + name.replace("_", "-")
+        default = section.defaults()[name]
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        help_text = f"{param.help} [default: {shown}]"
+        if param.kind == "bool":
+            options.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
+        else:
+            metavar = "|".join(param.choices) if param.choices else param.kind.upper().rstrip("S")
+            options.append(click.Option([flag, name], default=None, metavar=metavar, help=help_text))
+    return options
+
+
+def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, as_json: bool,
+                 quiet: bool, **flags: Any) -> None:
+    from . import run as run_module
+    from .callbacks import RichProgress
+
+    settings = read_config(config) if config else {}
+    settings.update({k: v for k, v in flags.items() if v is not None})
+    if target is not None:
+        settings["target"] = target
+    task, recipe = split_settings(settings)
+    progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
+    result = run_module.fit(task=task, recipe=recipe, callbacks=progress)
+    path = Path(out) if out else _next_run_dir(task.target or "fit")
+    result.save(path, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
+                               "run_dir": str(path), **result.info}, indent=2))
+    else:
+        _print_summary(result, path)
+
+
+def _next_run_dir(target: str) -> Path:
+    """nnfit-runs/NNN-slug: the next free number, a slug of the target for a human to spot."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", Path(target).stem if Path(target).suffix else target).strip("_")[:40]
+    taken = [int(m.group(1)) for p in RUNS_DIR.glob("*") if (m := re.match(r"(\d+)-", p.name))]
+    return RUNS_DIR / f"{max(taken, default=0) + 1:03d}-{slug or 'fit'}"
+
+
+def _print_summary(result, path: Path) -> None:
+    console = Console(highlight=False)
+    info = result.info
+    console.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
+    console.print(f"recipe  {result.recipe.summary()}")
+    console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']} "
+                  f"({info['n_params']} parameters, {info['n_train']} training samples)")
+    table = Table(box=None, header_style="bold")
+    for column in ("where", "set", "points", "RMSE", "rRMSE", "MAE", "max |err|", "R²"):
+        table.add_column(column, justify="left" if column in ("where", "set") else "right")
+    for name, m in result.evaluation.items():
+        where = "inside" if name == "test" else "outside"
+        table.add_row(where, name, str(m["n"]), *(f"{m[k]:.4g}" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2")))
+    console.print(table)
+    if result.queries:
+        _print_queries(console, result.inputs, result.outputs, result.queries)
+    console.print(f"run     {path}")
+
+
+def _print_queries(console: Console, inputs, outputs, queries) -> None:
+    table = Table(box=None, header_style="bold", title="query points", title_justify="left")
+    for column in (*inputs, *outputs, "true", "abs err", "rel err", "domain"):
+        table.add_column(column, justify="right")
+    for q in queries:
+        truth = ", ".join(f"{t:.6g}" for t in q.truth) if q.truth is not None else "—"
+        abs_err = f"{q.abs_error:.4g}" if q.abs_error is not None else "—"
+        rel_err = f"{q.rel_error:.2%}" if q.rel_error is not None else "—"
+        where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
+        table.add_row(*(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), truth, abs_err, rel_err, where)
+    console.print(table)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.version_option(package_name="nnfit")
+@click.option("--debug", is_flag=True, help="show a traceback on errors")
+def main(debug: bool) -> None:
+    """Fit neural networks to functions and data, and see where to trust them."""
+
+
+fit_command = click.Command(
+    "fit", callback=_fit_command, epilog=EPILOG,
+    help="Fit TARGET (a formula, or a .csv/.parquet/.npy/.npz file) and report the error inside and "
+         "outside the training domain.",
+    params=[click.Argument(["target"], required=False),
+            click.Option(["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"),
+            click.Option(["--out", "-o"], help=f"run directory to write [default: {RUNS_DIR}/NNN-<target>]"),
+            click.Option(["--overwrite"], is_flag=True, help="replace an existing run directory"),
+            click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),
+            click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
+            *_options(Task), *_options(Recipe)])
+main.add_command(fit_command)
+
+
+@main.command("predict", epilog=EPILOG)
+@click.argument("run_dir")
+@click.argument("points", required=False)
+@click.option("--input", "input_file", help="CSV/Parquet/NPY file with a column per input")
+@click.option("--json", "as_json", is_flag=True, help="print predictions as JSON")
+def predict_command(run_dir: str, points: str | None, input_file: str | None, as_json: bool) -> None:
+    """Predict with the fit in RUN_DIR at POINTS ("45,100; 10,20") or at the rows of --input."""
+    from . import data
+    from .rundir import load
+
+    result = load(run_dir)
+    if (points is None) == (input_file is None):
+        raise NnfitError('give points ("45,100; 10,20") or --input FILE, one of the two')
+    if input_file:
+        queries = result.query(data.read_inputs(input_file, result.inputs))
+    else:
+        queries = result.query(points)
+    if as_json:
+        click.echo(json.dumps([q.to_dict() for q in queries], indent=2))
+        return
+    console = Console(highlight=False)
+    _print_queries(console, result.inputs, result.outputs, queries)
+    outside = sum(not q.inside for q in queries)
+    if outside:
+        console.print(f"{outside} of {len(queries)} points lie outside the training domain {result.domain}: "
+                      "expect larger errors there")
+
+
+def run() -> None:
+    """Entry point: NnfitError -> one line on stderr and exit 2."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        main.main(standalone_mode=False, prog_name="nnfit")
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NnfitError as exc:
+        if debug:
+            raise
+        click.echo(f"nnfit: error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,190 @@
+"""The one place data is made or loaded and checked: X and y as float64 arrays plus their split."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .domain import Domain, Interval
+from .errors import DataError
+from .target import Target
+
+SUFFIXES = (".csv", ".parquet", ".pq", ".npy", ".npz")
+MIN_ROWS = 10  # below this no train/validation/test split leaves anything to learn or measure
+EDGE_FRACTION = 0.05  # --holdout edges: the outer 5 % at each end, 10 % of each input's range
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Samples X (n, d) and y (n, k) in float64 with the row indices of each split.
+
+    `holdout` holds named extrapolation sets taken from the data (``--holdout edges``).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    holdout: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def part(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(X, y) of the split `name`: "train", "val" or "test"."""
+        rows = getattr(self, name)
+        return self.X[rows], self.y[rows]
+
+
+def split_rows(n: int, fractions: Sequence[float], rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Shuffled row indices cut into train/validation/test by `fractions` (summing to 1)."""
+    order = rng.permutation(n)
+    n_val = int(round(fractions[1] * n))
+    n_test = int(round(fractions[2] * n))
+    n_train = n - n_val - n_test
+    if n_train < 1 or (fractions[1] > 0 and n_val < 1) or (fractions[2] > 0 and n_test < 1):
+        raise DataError(f"{n} samples are too few for the split {list(fractions)}: give more samples")
+    return order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+
+
+def sample(target: Target, domain: Domain, n: int, method: str, split: Sequence[float],
+           rng: np.random.Generator) -> Dataset:
+    """Sample `target` at n points of `domain` (ordered like target.inputs) and split them."""
+    X = domain.sample(n, rng, method)
+    y = target(X)
+    check_finite_target(target, X, y)
+    return Dataset(X, y, target.inputs, target.outputs, *split_rows(len(X), split, rng))
+
+
+def check_finite_target(target: Target, X: np.ndarray, y: np.ndarray) -> None:
+    """Raise DataError saying where and how often the target is NaN or inf on the samples X."""
+    bad = ~np.all(np.isfinite(y), axis=1)
+    if not bad.any():
+        return
+    where = ", ".join(f"{name} in [{X[bad, i].min():.4g}, {X[bad, i].max():.4g}]"
+                      for i, name in enumerate(target.inputs))
+    raise DataError(f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled points "
+                    f"({100 * bad.mean():.1f} %), where {where} — narrow the domain to where it is defined")
+
+
+def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
+         holdout: str = "none", split: Sequence[float] = (0.8, 0.1, 0.1),
+         rng: np.random.Generator | None = None) -> tuple[Target, Domain, Dataset]:
+    """Read a CSV, Parquet, NPY or NPZ file into a data target, its domain and a split Dataset.
+
+    Default columns: all but the last are inputs, the last is the output. `holdout="edges"`
+    keeps rows in the outer EDGE_FRACTION of any input's range out of training as an
+    extrapolation set; the domain is then the inner box.
+    """
+    rng = rng if rng is not None else np.random.default_rng(0)
+    columns = read_columns(path)
+    names = list(columns)
+    inputs = list(inputs) if inputs else names[:-1]
+    outputs = list(outputs) if outputs else [n for n in names[-1:] if n not in inputs]
+    for name in inputs + outputs:
+        if name not in columns:
+            raise DataError(f"column {name!r} is not in {path}; its columns are: {', '.join(names)}")
+    if not inputs or not outputs:
+        raise DataError(f"{path} needs at least one input and one output column; it has: {', '.join(names)}")
+    if set(inputs) & set(outputs):
+        raise DataError(f"column {sorted(set(inputs) & set(outputs))[0]!r} is both an input and an output")
+    X = np.stack([_numeric(columns[n], n, path) for n in inputs], axis=1)
+    y = np.stack([_numeric(columns[n], n, path) for n in outputs], axis=1)
+    if len(X) < MIN_ROWS:
+        raise DataError(f"{path} has {len(X)} rows; at least {MIN_ROWS} are needed to train and test")
+
+    holdout_sets = {}
+    if holdout == "edges":
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        margin = EDGE_FRACTION * (hi - lo)
+        inner = np.all((X >= lo + margin) & (X <= hi - margin), axis=1)
+        holdout_sets["edges"] = (X[~inner], y[~inner])
+        X, y = X[inner], y[inner]
+    elif holdout != "none":
+        raise DataError(f"unknown holdout {holdout!r}; use 'none' or 'edges'")
+
+    intervals = []
+    for i, name in enumerate(inputs):
+        lo, hi = float(X[:, i].min()), float(X[:, i].max())
+        if lo == hi:
+            raise DataError(f"input column {name!r} is constant ({lo:g} in every row): it carries no information — "
+                            "leave it out of --inputs")
+        intervals.append(Interval(name, lo, hi, bool(np.all(X[:, i] == np.round(X[:, i])))))
+    target = Target.data(str(path), inputs, outputs)
+    dataset = Dataset(X, y, tuple(inputs), tuple(outputs), *split_rows(len(X), split, rng), holdout=holdout_sets)
+    return target, Domain(tuple(intervals)), dataset
+
+
+def read_columns(path: str | Path) -> dict[str, np.ndarray]:
+    """The columns of a data file by name; NPY columns are named c0, c1, ..."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(f"cannot read {path}: use a {', '.join(SUFFIXES)} file")
+    if not path.is_file():
+        raise DataError(f"data file not found: {path}")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path} is empty")
+    try:
+        if suffix == ".csv":
+            import pandas as pd
+
+            frame = pd.read_csv(path)
+            return {str(c): frame[c].to_numpy() for c in frame.columns}
+        if suffix in (".parquet", ".pq"):
+            import pandas as pd
+
+            frame = pd.read_parquet(path)
+            return {str(c): frame[c].to_numpy() for c in frame.columns}
+        if suffix == ".npy":
+            return _matrix_columns(np.load(path, allow_pickle=False), path)
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {k: archive[k] for k in archive.files}
+        if len(arrays) == 1:
+            return _matrix_columns(next(iter(arrays.values())), path)
+        if any(a.ndim != 1 for a in arrays.values()) or len({len(a) for a in arrays.values()}) != 1:
+            raise DataError(f"{path} must hold one 2-D array or 1-D arrays of one length (one per column)")
+        return arrays
+    except DataError:
+        raise
+    except Exception as exc:  # each reader has its own error types; all mean "not what it claims"
+        kind = {".csv": "CSV", ".npy": "NPY", ".npz": "NPZ"}.get(suffix, "Parquet")
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{path} is not a readable {kind} file ({detail})") from None
+
+
+def read_inputs(path: str | Path, inputs: Sequence[str]) -> np.ndarray:
+    """The columns `inputs` of a data file as X (n, d) float64, checked like training data."""
+    columns = read_columns(path)
+    missing = [n for n in inputs if n not in columns]
+    if missing:
+        raise DataError(f"column {missing[0]!r} is not in {path}; the model's inputs are {', '.join(inputs)}")
+    return np.stack([_numeric(columns[n], n, path) for n in inputs], axis=1)
+
+
+def _matrix_columns(array: np.ndarray, path: Path) -> dict[str, np.ndarray]:
+    if array.ndim != 2:
+        raise DataError(f"{path} holds an array of shape {array.shape}; a 2-D array (rows, columns) is needed")
+    return {f"c{i}": array[:, i] for i in range(array.shape[1])}
+
+
+def _numeric(values: np.ndarray, name: str, path: str | Path) -> np.ndarray:
+    """The column as float64; raises naming the first row that is text, NaN or inf."""
+    try:
+        column = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        for row, value in enumerate(values):
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise DataError(f"column {name!r} of {path} is not numeric: row {row + 1} holds {value!r}") from None
+        raise DataError(f"column {name!r} of {path} is not numeric") from None
+    bad = ~np.isfinite(column)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise DataError(f"column {name!r} of {path} has {bad.sum()} NaN or inf values (first at row {row + 1}: "
+                        f"{column[row]}) — drop or fill those rows")
+    return column

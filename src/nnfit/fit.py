@@ -1,0 +1,116 @@
+"""The trained model with its scalers, recipe, history and evaluation, in the user's units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .domain import Domain
+from .errors import NnfitError
+from .evaluate import Query, metrics, parse_points
+from .models import Network
+from .recipe import Recipe, Task
+from .scaling import Scaler
+from .target import Target
+
+
+@dataclass
+class Fit:
+    """A fitted network. `predict` takes and returns the user's units; `evaluation` holds, per set
+    ("test", each extrapolation shell, "edges"), the metrics of `nnfit.evaluate.metrics`."""
+
+    task: Task
+    recipe: Recipe
+    target: Target
+    domain: Domain
+    network: Network
+    params: list[dict[str, np.ndarray]]
+    x_scaler: Scaler
+    y_scaler: Scaler
+    history: list[dict] = field(default_factory=list)
+    evaluation: dict[str, dict[str, float]] = field(default_factory=dict)
+    queries: list[Query] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # steps, seconds, stop reason: not reproducible
+    run_dir: Path | None = None
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.target.inputs
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return self.target.outputs
+
+    @cached_property
+    def _forward(self):
+        network = self.network
+        return jax.jit(lambda params, x: network(params, x))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions (n, k) at X: an array (n, d) or (d,), a dict of name -> values, or a DataFrame."""
+        Z = self.x_scaler.transform(self._as_inputs(X))
+        with jax.enable_x64(self.recipe.dtype == "float64"):
+            dtype = jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
+            params = jax.tree.map(lambda a: jnp.asarray(a, dtype), self.params)
+            out = np.asarray(self._forward(params, jnp.asarray(Z, dtype)), dtype=np.float64)
+        return self.y_scaler.inverse(out)
+
+    def inside(self, X: Any) -> np.ndarray:
+        """Whether each point of X lies inside the training domain."""
+        return self.domain.contains(self._as_inputs(X))
+
+    def evaluate(self, X: Any, y: np.ndarray | None = None) -> dict[str, float]:
+        """Metrics of the predictions at X against y, or against the target when y is None."""
+        X = self._as_inputs(X)
+        truth = self.target(X) if y is None else np.asarray(y, dtype=np.float64)
+        return metrics(truth, self.predict(X))
+
+    def query(self, points: Any) -> list[Query]:
+        """Prediction, truth (when known) and inside/outside for each point (text or array)."""
+        X = parse_points(points, self.inputs) if isinstance(points, str) else self._as_inputs(points)
+        predictions = self.predict(X)
+        truths = self.target(X) if self.target.known else [None] * len(X)
+        return [Query(tuple(map(float, x)), tuple(map(float, p)), None if t is None else tuple(map(float, t)), bool(i))
+                for x, p, t, i in zip(X, predictions, truths, self.domain.contains(X))]
+
+    def linear_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """For a linear model: weights (d, k) and bias (k,) in the user's units, scaling folded in."""
+        if len(self.params) != 1 or self.network.output_activation != "none":
+            raise NnfitError("weights in the user's units exist only for --model linear with no output activation")
+        w, b = np.asarray(self.params[0]["w"], np.float64), np.asarray(self.params[0]["b"], np.float64)
+        sx, mx, sy, my = self.x_scaler.scale, self.x_scaler.shift, self.y_scaler.scale, self.y_scaler.shift
+        weights = w / sx[:, None] * sy[None, :]
+        bias = (b - (mx / sx) @ w) * sy + my
+        return weights, bias
+
+    def save(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write the run directory (see `nnfit.rundir`) and return its path."""
+        from .rundir import save
+
+        self.run_dir = save(self, Path(path), overwrite=overwrite)
+        return self.run_dir
+
+    def _as_inputs(self, X: Any) -> np.ndarray:
+        """X as a float64 array (n, d) in input order; raises on a wrong shape or missing name."""
+        if hasattr(X, "columns") or isinstance(X, dict):
+            missing = [n for n in self.inputs if n not in X]
+            if missing:
+                raise NnfitError(f"input {missing[0]!r} is missing; the inputs are {', '.join(self.inputs)}")
+            X = np.stack([np.asarray(X[n], dtype=np.float64).reshape(-1) for n in self.inputs], axis=1)
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim == 1 and X.shape[0] == len(self.inputs):
+            X = X[None, :]
+        elif X.ndim == 1 and len(self.inputs) == 1:
+            X = X[:, None]
+        if X.ndim != 2 or X.shape[1] != len(self.inputs):
+            raise NnfitError(f"inputs of shape {X.shape} do not fit a model of {len(self.inputs)} inputs "
+                             f"({', '.join(self.inputs)}): give an array (n, {len(self.inputs)})")
+        if not np.all(np.isfinite(X)):
+            raise NnfitError("inputs hold NaN or inf; give finite numbers")
+        return X

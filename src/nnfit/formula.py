@@ -1,0 +1,259 @@
+"""Safe parsing of formula strings into SymPy expressions and vectorised NumPy functions.
+
+The text is parsed with Python's `ast` module and every node is checked against a whitelist
+(numbers, names, arithmetic, calls to the functions in `FUNCTIONS`) before a SymPy expression is
+built from the tree node by node. User text never reaches `eval`, `exec` or `sympify`.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from .errors import FormulaError
+
+MAX_LENGTH = 2000  # characters; longer text is no formula a person types
+MAX_DEPTH = 60  # nesting of the syntax tree; bounds recursion and SymPy's work
+
+# name -> (SymPy builder, allowed argument counts (lo, hi); hi None = unbounded)
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], tuple[int, int | None]]] = {
+    "sin": (sympy.sin, (1, 1)),
+    "cos": (sympy.cos, (1, 1)),
+    "tan": (sympy.tan, (1, 1)),
+    "asin": (sympy.asin, (1, 1)),
+    "arcsin": (sympy.asin, (1, 1)),
+    "acos": (sympy.acos, (1, 1)),
+    "arccos": (sympy.acos, (1, 1)),
+    "atan": (sympy.atan, (1, 1)),
+    "arctan": (sympy.atan, (1, 1)),
+    "sinh": (sympy.sinh, (1, 1)),
+    "cosh": (sympy.cosh, (1, 1)),
+    "tanh": (sympy.tanh, (1, 1)),
+    "exp": (sympy.exp, (1, 1)),
+    "log": (sympy.log, (1, 1)),
+    "ln": (sympy.log, (1, 1)),
+    "log10": (lambda a: sympy.log(a, 10), (1, 1)),
+    "log2": (lambda a: sympy.log(a, 2), (1, 1)),
+    "sqrt": (sympy.sqrt, (1, 1)),
+    "abs": (sympy.Abs, (1, 1)),
+    "sign": (sympy.sign, (1, 1)),
+    "min": (sympy.Min, (2, None)),
+    "max": (sympy.Max, (2, None)),
+}
+CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
+
+# Float versions of the same, used only to fold constant sub-expressions and catch overflow.
+_FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "arcsin": math.asin,
+    "acos": math.acos, "arccos": math.acos, "atan": math.atan, "arctan": math.atan,
+    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "exp": math.exp, "log": math.log,
+    "ln": math.log, "log10": math.log10, "log2": math.log2, "sqrt": math.sqrt, "abs": abs,
+    "sign": lambda a: float(np.sign(a)), "min": min, "max": max,
+}
+_BINARY = {
+    ast.Add: (operator.add, "+"),
+    ast.Sub: (operator.sub, "-"),
+    ast.Mult: (operator.mul, "*"),
+    ast.Div: (operator.truediv, "/"),
+    ast.Pow: (operator.pow, "**"),
+}
+_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One or more named outputs, each a SymPy expression of the input symbols."""
+
+    text: str
+    outputs: tuple[str, ...]
+    expressions: tuple[sympy.Expr, ...]
+    variables: tuple[str, ...]  # in order of first appearance in the text
+
+    def compile(self, inputs: tuple[str, ...]) -> Callable[[np.ndarray], np.ndarray]:
+        """A function mapping X (n, len(inputs)) float64 to Y (n, len(outputs)) float64."""
+        symbols = [sympy.Symbol(name, real=True) for name in inputs]
+        # lambdify prints the already-validated SymPy tree, never the user's text.
+        functions = [sympy.lambdify(symbols, e, modules="numpy") for e in self.expressions]
+
+        def evaluate(X: np.ndarray) -> np.ndarray:
+            X = np.asarray(X, dtype=np.float64)
+            columns = [X[:, i] for i in range(X.shape[1])]
+            with np.errstate(all="ignore"):  # NaN/inf are reported by the data checks
+                values = [np.broadcast_to(np.asarray(f(*columns), dtype=np.float64), (len(X),))
+                          for f in functions]
+            return np.stack(values, axis=1)
+
+        return evaluate
+
+
+def parse(text: str) -> Formula:
+    """Parse `text` such as ``"x^2 + 2*y"`` or ``"u = sin(x); v = x*y"`` into a `Formula`.
+
+    `^` is power; outputs are separated by `;` and may be named with `name = expression`.
+    Raises FormulaError with what is wrong and how to fix it.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError("the formula is empty — give an expression such as \"x**2 + x\"")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"the formula is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    parts = [p.strip() for p in text.split(";")]
+    if any(not p for p in parts):
+        raise FormulaError(f"empty output in {text!r}: separate several outputs with ';', e.g. \"x**2; sin(x)\"")
+    outputs, expressions, variables = [], [], []
+    for i, part in enumerate(parts):
+        name, body = _split_name(part, default="f" if len(parts) == 1 else f"f{i + 1}")
+        if name in outputs:
+            raise FormulaError(f"output name {name!r} is used twice in {text!r}")
+        tree = _parse_ast(body)
+        _check(tree.body, depth=0, source=body)
+        _fold_constants(tree.body, source=body)
+        for node in ast.walk(tree.body):
+            if isinstance(node, ast.Name) and node.id not in CONSTANTS and node.id not in FUNCTIONS:
+                if node.id not in variables:
+                    variables.append(node.id)
+        outputs.append(name)
+        expressions.append(_to_sympy(tree.body))
+    if not variables:
+        raise FormulaError(f"the formula {text!r} has no variables — a network needs at least one input, e.g. \"x**2\"")
+    if set(outputs) & set(variables):
+        clash = sorted(set(outputs) & set(variables))[0]
+        raise FormulaError(f"{clash!r} is both an output name and an input variable in {text!r}; rename the output")
+    return Formula(text, tuple(outputs), tuple(expressions), tuple(variables))
+
+
+def _split_name(part: str, default: str) -> tuple[str, str]:
+    """Split ``"z = x + y"`` into ("z", "x + y"); a part without `=` gets the default name."""
+    if "=" not in part:
+        return default, part
+    name, _, body = part.partition("=")
+    name = name.strip()
+    if not name.isidentifier() or name.startswith("_") or "=" in body:
+        raise FormulaError(f"cannot read {part!r}: name an output as \"z = x**2 + y\" (one '=', a plain name)")
+    return name, body.strip()
+
+
+def _parse_ast(body: str) -> ast.Expression:
+    source = body.replace("^", "**")
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        where = f" at character {exc.offset}" if exc.offset else ""
+        raise FormulaError(f"cannot parse formula {body!r}{where}: {exc.msg} — check for a missing operand or bracket") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError(f"cannot parse formula {body!r}: it is nested too deeply or contains a NUL byte") from None
+
+
+def _check(node: ast.AST, depth: int, source: str) -> None:
+    """Raise FormulaError unless every node below `node` is on the whitelist."""
+    if depth > MAX_DEPTH:
+        raise FormulaError(f"formula {source!r} is nested more than {MAX_DEPTH} levels deep; simplify it")
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise FormulaError(f"{node.value!r} in {source!r} is not a number; formulas hold only numbers, variables, arithmetic and functions")
+        return
+    if isinstance(node, ast.Name):
+        if node.id.startswith("_"):
+            raise FormulaError(f"name {node.id!r} in {source!r} is not allowed: variable names start with a letter")
+        if node.id in FUNCTIONS:
+            raise FormulaError(f"{node.id!r} is a function: call it, e.g. {node.id}(x)")
+        return
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        _check(node.left, depth + 1, source)
+        _check(node.right, depth + 1, source)
+        return
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        _check(node.operand, depth + 1, source)
+        return
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name is None:
+            raise FormulaError(f"only the listed functions can be called in {source!r}: {', '.join(sorted(FUNCTIONS))}")
+        if name not in FUNCTIONS:
+            hint = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
+            suggestion = f" — did you mean {hint[0]}?" if hint else f"; known functions: {', '.join(sorted(FUNCTIONS))}"
+            raise FormulaError(f"unknown function {name!r} in {source!r}{suggestion}")
+        if node.keywords:
+            raise FormulaError(f"{name}() takes no keyword arguments in {source!r}")
+        lo, hi = FUNCTIONS[name][1]
+        if len(node.args) < lo or (hi is not None and len(node.args) > hi):
+            wanted = f"{lo}" if lo == hi else f"at least {lo}"
+            raise FormulaError(f"{name}() takes {wanted} argument{'s' if lo > 1 else ''}, got {len(node.args)} in {source!r}")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise FormulaError(f"'*' unpacking is not allowed in {source!r}")
+            _check(arg, depth + 1, source)
+        return
+    raise FormulaError(f"{_describe(node)} is not allowed in a formula ({source!r}); use numbers, variables, + - * / ** ^ and functions such as sin(x)")
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        ast.Attribute: "attribute access ('.')", ast.Subscript: "indexing ('[]')",
+        ast.Lambda: "a lambda", ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'",
+        ast.IfExp: "'if ... else'", ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict",
+        ast.BinOp: "this operator (only + - * / ** ^)", ast.UnaryOp: "this operator (only unary + and -)",
+        ast.JoinedStr: "a string", ast.NamedExpr: "':='",
+    }
+    return names.get(type(node), f"'{type(node).__name__}'")
+
+
+def _fold_constants(node: ast.AST, source: str) -> float | None:
+    """The float value of `node` if it holds no variable, else None; raises on overflow.
+
+    Catches constant towers such as 9**9**9 before SymPy would try to compute them exactly.
+    """
+    try:
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in CONSTANTS:
+                return float(CONSTANTS[node.id])
+            return None
+        if isinstance(node, ast.UnaryOp):
+            value = _fold_constants(node.operand, source)
+            return None if value is None else _UNARY[type(node.op)](value)
+        if isinstance(node, ast.BinOp):
+            left = _fold_constants(node.left, source)
+            right = _fold_constants(node.right, source)
+            if left is None or right is None:
+                return None
+            result = _BINARY[type(node.op)][0](left, right)
+            if isinstance(result, complex):
+                raise ValueError("complex result")
+            return result
+        if isinstance(node, ast.Call):
+            values = [_fold_constants(a, source) for a in node.args]
+            if any(v is None for v in values):
+                return None
+            return float(_FLOAT_FUNCTIONS[node.func.id](*values))
+    except OverflowError:
+        raise FormulaError(f"a constant in {source!r} ({ast.unparse(node)}) overflows float64 (largest about 1.8e308); use smaller numbers") from None
+    except ZeroDivisionError:
+        raise FormulaError(f"division by zero in {source!r} ({ast.unparse(node)})") from None
+    except ValueError:
+        raise FormulaError(f"{ast.unparse(node)} in {source!r} is not a real number") from None
+    return None
+
+
+def _to_sympy(node: ast.AST) -> sympy.Expr:
+    """Build the SymPy expression of a whitelisted node (see `_check`)."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+    if isinstance(node, ast.Name):
+        return CONSTANTS.get(node.id) or sympy.Symbol(node.id, real=True)
+    if isinstance(node, ast.UnaryOp):
+        operand = _to_sympy(node.operand)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        return _BINARY[type(node.op)][0](_to_sympy(node.left), _to_sympy(node.right))
+    if isinstance(node, ast.Call):
+        return FUNCTIONS[node.func.id][0](*(_to_sympy(a) for a in node.args))
+    raise AssertionError(f"unchecked node {node!r}")  # _check admits nothing else

@@ -1,0 +1,147 @@
+"""The run directory: everything needed to reuse, inspect or rerun a fit, written atomically.
+
+    recipe.yaml        the task and recipe it ran (`nnfit fit --config RUN/recipe.yaml` reruns it)
+    model.safetensors  weights, scalers; metadata: format version, network, names, domain, target
+    metrics.json       evaluation per set and the query table (same recipe and seed: same file)
+    history.json       loss and learning rate per validation check
+    run.json           steps, wall time and why training stopped (differs between runs)
+
+The directory is written under a temporary name beside its destination and renamed when
+complete, so a crash never leaves half a run that looks whole. No absolute path is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from .domain import Domain, Interval
+from .errors import RunDirError
+from .evaluate import Query
+from .fit import Fit
+from .models import Network
+from .recipe import Recipe, Task, read_config, split_settings, write_config
+from .scaling import Scaler
+from .target import Target
+
+FORMAT_VERSION = 1
+FILES = ("recipe.yaml", "model.safetensors", "metrics.json", "history.json", "run.json")
+
+
+def save(fit: Fit, path: Path, overwrite: bool = False) -> Path:
+    """Write `fit` to the directory `path`; an existing one is replaced only with overwrite=True."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise RunDirError(f"{path} already exists — choose another output directory or pass overwrite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
+    try:
+        write_config(staging / "recipe.yaml", fit.task, fit.recipe)
+        save_file(_tensors(fit), str(staging / "model.safetensors"), metadata=_metadata(fit))
+        _write_json(staging / "metrics.json", {"evaluation": fit.evaluation,
+                                               "queries": [q.to_dict() for q in fit.queries]})
+        _write_json(staging / "history.json", fit.history)
+        _write_json(staging / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
+        if path.exists():  # overwrite: move the old run aside only once the new one is complete
+            old = path.with_name(f".{path.name}.old")
+            os.replace(path, old)
+            os.replace(staging, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, path)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return path
+
+
+def load(path: str | Path) -> Fit:
+    """Read a run directory written by `save` (or `nnfit fit`)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise RunDirError(f"{path} is not a directory — give a run directory written by nnfit fit")
+    missing = [f for f in FILES if not (path / f).is_file()]
+    if missing:
+        raise RunDirError(f"{path} is not an nnfit run directory (missing {', '.join(missing)})")
+    run = _read_json(path / "run.json")
+    version = run.get("format_version") if isinstance(run, dict) else None
+    if not isinstance(version, int):
+        raise RunDirError(f"{path}/run.json has no format version: not an nnfit run directory")
+    if version > FORMAT_VERSION:
+        raise RunDirError(f"{path} was written in run format {version}; this nnfit reads up to {FORMAT_VERSION} — "
+                          "upgrade nnfit to load it")
+    try:
+        tensors = load_file(str(path / "model.safetensors"))
+        from safetensors import safe_open
+
+        with safe_open(str(path / "model.safetensors"), "numpy") as handle:
+            meta = {k: json.loads(v) for k, v in handle.metadata().items()}
+    except Exception as exc:  # safetensors raises its own types for a damaged file
+        raise RunDirError(f"{path}/model.safetensors cannot be read ({exc})") from None
+    task, recipe = split_settings(read_config(path / "recipe.yaml"))
+    network = Network(tuple(meta["network"]["sizes"]), meta["network"]["activation"],
+                      meta["network"]["output_activation"])
+    params = [{"w": tensors[f"layer{i}.w"], "b": tensors[f"layer{i}.b"]} for i in range(len(network.sizes) - 1)]
+    domain = Domain(tuple(Interval(**iv) for iv in meta["domain"]))
+    metrics = _read_json(path / "metrics.json")
+    return Fit(task, recipe, _target(meta), domain, network, params,
+               Scaler(meta["scaling"][0], tensors["x_shift"], tensors["x_scale"]),
+               Scaler(meta["scaling"][1], tensors["y_shift"], tensors["y_scale"]),
+               history=_read_json(path / "history.json"), evaluation=metrics["evaluation"],
+               queries=[Query(tuple(q["point"]), tuple(q["prediction"]),
+                              tuple(q["truth"]) if q["truth"] is not None else None, q["inside"])
+                        for q in metrics["queries"]],
+               info=run, run_dir=path)
+
+
+def _tensors(fit: Fit) -> dict[str, np.ndarray]:
+    tensors = {}
+    for i, layer in enumerate(fit.params):
+        tensors[f"layer{i}.w"] = np.ascontiguousarray(layer["w"])
+        tensors[f"layer{i}.b"] = np.ascontiguousarray(layer["b"])
+    for prefix, scaler in (("x", fit.x_scaler), ("y", fit.y_scaler)):
+        tensors[f"{prefix}_shift"] = np.asarray(scaler.shift, np.float64)
+        tensors[f"{prefix}_scale"] = np.asarray(scaler.scale, np.float64)
+    return tensors
+
+
+def _metadata(fit: Fit) -> dict[str, str]:
+    """safetensors metadata is str -> str: each value is JSON."""
+    target = fit.target
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "network": {"sizes": list(fit.network.sizes), "activation": fit.network.activation,
+                    "output_activation": fit.network.output_activation},
+        "inputs": list(target.inputs), "outputs": list(target.outputs),
+        "target": {"kind": target.kind, "text": target.text},
+        "domain": [{"name": iv.name, "lo": iv.lo, "hi": iv.hi, "integer": iv.integer} for iv in fit.domain.intervals],
+        "scaling": [fit.x_scaler.kind, fit.y_scaler.kind],
+        "dtype": fit.recipe.dtype,
+    }
+    return {k: json.dumps(v) for k, v in meta.items()}
+
+
+def _target(meta: dict) -> Target:
+    """The target as far as it can be rebuilt: formulas fully, callables and data by name only."""
+    inputs, outputs = tuple(meta["inputs"]), tuple(meta["outputs"])
+    kind, text = meta["target"]["kind"], meta["target"]["text"]
+    if kind == "formula":
+        return Target.formula(text, inputs)
+    return Target(inputs, outputs, kind, text)
+
+
+def _write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, indent=2, allow_nan=True) + "\n", encoding="utf-8")
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunDirError(f"{path} is damaged ({exc})") from None
