@@ -4,21 +4,44 @@
     >>> result = nnfit.fit("x**2 + x", domain="x=1:1000")
     >>> result.evaluation["test"]["rrmse"] < 2e-3
     True
+
+The names below load on first use, so `import nnfit` and the command line's input checks
+do not wait for JAX to import.
 """
 
-from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
-from .domain import Domain, Interval
-from .errors import NnfitError
-from .fit import Fit
-from .recipe import Recipe, Task
-from .rundir import load
-from .run import fit
-from .target import Target
-from .train import Callback, ChunkEnd
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Fit", "History", "Interval", "NnfitError",
-    "Recipe", "RichProgress", "Target", "Task", "TimeBudget", "fit", "load", "__version__",
-]
+# public name -> the module that defines it
+_API = {
+    "fit": "run", "load": "rundir", "Fit": "result", "Recipe": "recipe", "Task": "recipe",
+    "Domain": "domain", "Interval": "domain", "Target": "target", "NnfitError": "errors",
+    "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks", "History": "callbacks",
+    "RichProgress": "callbacks", "TimeBudget": "callbacks",
+}
+__all__ = [*sorted(_API), "__version__"]
+
+if TYPE_CHECKING:
+    from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
+    from .domain import Domain, Interval
+    from .errors import NnfitError
+    from .result import Fit
+    from .recipe import Recipe, Task
+    from .run import fit
+    from .rundir import load
+    from .target import Target
+    from .train import Callback, ChunkEnd
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'nnfit' has no attribute {name!r}")
+    value = getattr(import_module(f".{_API[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

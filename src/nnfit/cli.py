@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -51,16 +52,21 @@ def _options(section: type) -> list[click.Option]:
 
 def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, as_json: bool,
                  quiet: bool, **flags: Any) -> None:
-    from . import run as run_module
-    from .callbacks import RichProgress
+    from . import data
 
     settings = read_config(config) if config else {}
     settings.update({k: v for k, v in flags.items() if v is not None})
     if target is not None:
         settings["target"] = target
     task, recipe = split_settings(settings)
+    rng = np.random.default_rng(recipe.seed)
+    target, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
+
+    from .callbacks import RichProgress
+    from .run import train
+
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
-    result = run_module.fit(task=task, recipe=recipe, callbacks=progress)
+    result = train(target, domain, dataset, task, recipe, rng, progress)
     path = Path(out) if out else _next_run_dir(task.target or "fit")
     result.save(path, overwrite=overwrite)
     if as_json:
@@ -158,11 +164,12 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
                       "expect larger errors there")
 
 
-def run() -> None:
+def run(argv: list[str] | None = None) -> None:
     """Entry point: NnfitError -> one line on stderr and exit 2."""
-    debug = "--debug" in sys.argv[1:]
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args
     try:
-        main.main(standalone_mode=False, prog_name="nnfit")
+        main.main(args=args, standalone_mode=False, prog_name="nnfit")
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .domain import Domain, Interval
-from .errors import DataError
-from .target import Target
+from .errors import DataError, DomainError, RecipeError
+from .recipe import Task
+from .target import Target, match_domain
 
 SUFFIXES = (".csv", ".parquet", ".pq", ".npy", ".npz")
 MIN_ROWS = 10  # below this no train/validation/test split leaves anything to learn or measure
@@ -37,6 +39,36 @@ class Dataset:
         """(X, y) of the split `name`: "train", "val" or "test"."""
         rows = getattr(self, name)
         return self.X[rows], self.y[rows]
+
+
+def prepare(task: Task, rng: np.random.Generator, target: Target | Callable | None = None,
+            domain_spec: Any = None) -> tuple[Target, Domain, Dataset]:
+    """The target, its domain (in the target's input order) and the split dataset of a task.
+
+    `target` (a callable or Target) and `domain_spec` (a Domain or mapping) override the
+    task's text fields, for library callers.
+    """
+    callable_target = target
+    domain_spec = domain_spec if domain_spec is not None else task.domain
+    if callable_target is None and task.target is None:
+        raise RecipeError('no target: give a formula such as "x**2 + x", a callable, or a data file')
+    if callable_target is None and Path(task.target).suffix.lower() in SUFFIXES:
+        if domain_spec is not None:
+            raise DomainError("a data file brings its own domain: leave out --domain")
+        return read(task.target, task.inputs, task.outputs, task.holdout, task.split, rng)
+    if task.holdout != "none":
+        raise RecipeError("holdout 'edges' is for data files; a formula is measured on extrapolation shells")
+    target = Target.of(callable_target if callable_target is not None else task.target, task.inputs)
+    if domain_spec is None:
+        example = ", ".join(f"{n}=0:1" for n in target.inputs)
+        raise DomainError(f"no range for {', '.join(repr(n) for n in target.inputs)} — give every input a range, "
+                          f'e.g. --domain "{example}"')
+    domain = Domain.of(domain_spec)
+    order = match_domain(target, domain.names, declared=task.inputs is not None)
+    target = target.reordered(order)
+    domain = domain.reorder(order)
+    dataset = sample(target, domain, task.samples, task.sampling, task.split, rng)
+    return target, domain, dataset
 
 
 def split_rows(n: int, fractions: Sequence[float], rng: np.random.Generator) -> tuple[np.ndarray, ...]:

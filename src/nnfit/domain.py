@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import qmc
 
 from .errors import DomainError
 
@@ -167,6 +166,8 @@ class Domain:
             axes = np.meshgrid(*[np.linspace(0, 1, k)] * d, indexing="ij")
             unit = np.stack([a.ravel() for a in axes], axis=1)
         elif method in ("sobol", "lhs"):
+            from scipy.stats import qmc  # imported here: scipy.stats costs ~0.6 s to import
+
             seed = int(rng.integers(2**32))
             engine = qmc.Sobol(d, seed=seed) if method == "sobol" else qmc.LatinHypercube(d, seed=seed)
             with warnings.catch_warnings():  # Sobol warns when n is not a power of two; it stays valid

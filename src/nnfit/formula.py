@@ -11,6 +11,7 @@ import ast
 import difflib
 import math
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -129,14 +130,14 @@ def parse(text: str) -> Formula:
 
 
 def _split_name(part: str, default: str) -> tuple[str, str]:
-    """Split ``"z = x + y"`` into ("z", "x + y"); a part without `=` gets the default name."""
-    if "=" not in part:
+    """Split ``"z = x + y"`` into ("z", "x + y"); a part without a leading ``name =`` gets `default`."""
+    match = re.match(r"^\s*([A-Za-z]\w*)\s*=(?!=)(.*)$", part, re.DOTALL)
+    if not match:
         return default, part
-    name, _, body = part.partition("=")
-    name = name.strip()
-    if not name.isidentifier() or name.startswith("_") or "=" in body:
-        raise FormulaError(f"cannot read {part!r}: name an output as \"z = x**2 + y\" (one '=', a plain name)")
-    return name, body.strip()
+    name, body = match.group(1), match.group(2).strip()
+    if not body:
+        raise FormulaError(f"output {name!r} has no expression: write \"{name} = x**2 + y\"")
+    return name, body
 
 
 def _parse_ast(body: str) -> ast.Expression:

@@ -36,7 +36,9 @@ class Param:
 
     def coerce(self, name: str, value: Any) -> Any:
         """The value converted to this field's type; raises RecipeError naming the bad value."""
-        if value is None or (self.optional and isinstance(value, str) and value.lower() in ("", "none", "null")):
+        # "none" unsets a number or list; text fields keep it, as "" or "none" may be what was meant
+        unset = self.kind != "str" and isinstance(value, str) and value.strip().lower() in ("", "none", "null")
+        if value is None or (self.optional and unset):
             if self.optional:
                 return None
             raise RecipeError(f"'{name}' needs a value ({self.help})")

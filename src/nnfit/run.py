@@ -13,13 +13,13 @@ import numpy as np
 from . import data
 from .callbacks import EarlyStopping, History, TimeBudget
 from .domain import SHELLS, Domain
-from .errors import DomainError, RecipeError
+from .errors import RecipeError
 from .evaluate import SHELL_SAMPLES, metrics
-from .fit import Fit
+from .result import Fit
 from .models import Network
 from .recipe import Recipe, Task, split_settings
 from .scaling import Scaler
-from .target import Target, match_domain
+from .target import Target
 from .train import Callback, Trainer
 
 TargetSpec = Target | str | Callable[..., Any] | None
@@ -34,31 +34,25 @@ def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *,
     from the data. Any Task or Recipe field may be given as a keyword (``hidden=(40, 24, 12)``)
     and overrides `recipe`/`task`. Returns a `Fit`; raises NnfitError on bad input.
     """
-    overrides = {k: v for k, v in settings.items()}
-    if target is not None and not isinstance(target, str):
-        callable_target = target
-    else:
-        callable_target = None
-        if target is not None:
-            overrides["target"] = target
+    overrides = dict(settings)
+    if isinstance(target, str):
+        overrides["target"], target = target, None
     if isinstance(domain, str):
-        overrides["domain"] = domain
-    base_task, base_recipe = split_settings(overrides)
-    task = _merge(task or Task(), base_task, overrides)
-    recipe = _merge(recipe or Recipe(), base_recipe, overrides)
-    domain_spec = domain if domain is not None and not isinstance(domain, str) else task.domain
-
+        overrides["domain"], domain = domain, None
+    parsed_task, parsed_recipe = split_settings(overrides)
+    task = _merge(task or Task(), parsed_task, overrides)
+    recipe = _merge(recipe or Recipe(), parsed_recipe, overrides)
     rng = np.random.default_rng(recipe.seed)
-    resolved, domain_obj, dataset = _data(callable_target, domain_spec, task, rng)
-    if recipe.early_stopping and len(dataset.val) == 0:
-        raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
-                          "or set early_stopping to false")
+    resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
     return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks)
 
 
 def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, recipe: Recipe,
           rng: np.random.Generator, callbacks: Sequence[Callback] = ()) -> Fit:
     """Scale, train and evaluate on an already built dataset."""
+    if recipe.early_stopping and len(dataset.val) == 0:
+        raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
+                          "or set early_stopping to false")
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
     x_scaler = Scaler.fit(X_train, recipe.input_scaling)
@@ -99,30 +93,6 @@ def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> 
         if len(X):
             sets[name] = metrics(y, result.predict(X))
     return sets
-
-
-def _data(callable_target: Callable | Target | None, domain_spec: Any, task: Task,
-          rng: np.random.Generator) -> tuple[Target, Domain, data.Dataset]:
-    """The target, its domain (in target input order) and the dataset for a task."""
-    if callable_target is None and task.target is None:
-        raise RecipeError('no target: give a formula such as "x**2 + x", a callable, or a data file')
-    if callable_target is None and Path(task.target).suffix.lower() in data.SUFFIXES:
-        if domain_spec is not None:
-            raise DomainError("a data file brings its own domain: leave out --domain")
-        return data.read(task.target, task.inputs, task.outputs, task.holdout, task.split, rng)
-    if task.holdout != "none":
-        raise RecipeError("holdout 'edges' is for data files; a formula is measured on extrapolation shells")
-    target = Target.of(callable_target if callable_target is not None else task.target, task.inputs)
-    if domain_spec is None:
-        example = ", ".join(f"{n}=0:1" for n in target.inputs)
-        raise DomainError(f"no range for {', '.join(repr(n) for n in target.inputs)} — give every input a range, "
-                          f'e.g. --domain "{example}"')
-    domain = Domain.of(domain_spec)
-    order = match_domain(target, domain.names, declared=task.inputs is not None)
-    target = target.reordered(order)
-    domain = domain.reorder(order)
-    dataset = data.sample(target, domain, task.samples, task.sampling, task.split, rng)
-    return target, domain, dataset
 
 
 def _merge(base, parsed, overrides: dict[str, Any]):

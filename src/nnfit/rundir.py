@@ -24,7 +24,7 @@ from safetensors.numpy import load_file, save_file
 from .domain import Domain, Interval
 from .errors import RunDirError
 from .evaluate import Query
-from .fit import Fit
+from .result import Fit
 from .models import Network
 from .recipe import Recipe, Task, read_config, split_settings, write_config
 from .scaling import Scaler

@@ -1,0 +1,34 @@
+"""Shared helpers: run the CLI in-process, as a user would see it (exit code, stdout, stderr)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from nnfit.cli import run
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch, tmp_path):
+    """Call `nnfit ARGS...` in tmp_path; returns its Outcome."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str) -> Outcome:
+        capsys.readouterr()
+        try:
+            run(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+
+    return invoke

@@ -1,0 +1,148 @@
+"""The command line as a user meets it: output, exit codes, and one clear line for bad input."""
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+QUICK = ("--samples", "500", "--steps", "200", "--quiet")
+D = ("--domain", "x=0:1")
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def write_files(root: Path) -> None:
+    """Data files for the bad-input cases, written into the working directory."""
+    rows = "a,y\n" + "".join(f"{i},{2 * i}\n" for i in range(20))
+    (root / "good.csv").write_text(rows)
+    (root / "nan.csv").write_text(rows + "nan,3\n")
+    (root / "inf.csv").write_text(rows + "inf,3\n")
+    (root / "text.csv").write_text(rows + "abc,3\n")
+    (root / "empty.csv").write_text("")
+    (root / "fake.parquet").write_text(rows)
+    (root / "notarun").mkdir()
+
+
+BAD_INPUTS = {
+    "incomplete formula": (["fit", "x**", *D], "cannot parse formula 'x**'"),
+    "code injection": (["fit", "__import__('os').system('true')", *D], "only the listed functions"),
+    "attribute": (["fit", "x.real", *D], "attribute access"),
+    "lambda": (["fit", "lambda: 1", *D], "lambda is not allowed"),
+    "unknown function": (["fit", "foo(x)", *D], "unknown function 'foo'"),
+    "power tower": (["fit", "9**9**9", *D], "overflows float64"),
+    "empty formula": (["fit", "", *D], "the formula is empty"),
+    "empty range": (["fit", "x", "--domain", "x=5:5"], "domain for 'x' is empty: 5:5 — give lo < hi"),
+    "inverted range": (["fit", "x", "--domain", "x=1:0"], "domain for 'x' is inverted: 1:0"),
+    "range not numbers": (["fit", "x", "--domain", "x=a:b"], "'a' where a number belongs"),
+    "variable without range": (["fit", "x + y", *D], "no range for 'y'"),
+    "range for unused name": (["fit", "x", "--domain", "x=0:1, q=0:1"], "range for 'q', which the target does not use"),
+    "no domain": (["fit", "x**2"], "no range for 'x'"),
+    "zero samples": (["fit", "x", *D, "--samples", "0"], "'samples' must be > 0; got '0'"),
+    "zero width": (["fit", "x", *D, "--hidden", "0"], "'hidden' must be > 0; got '0'"),
+    "negative lr": (["fit", "x", *D, "--lr", "-1"], "'lr' must be > 0; got '-1'"),
+    "unknown optimizer": (["fit", "x", *D, "--optimizer", "adamm"], "did you mean 'adam'"),
+    "missing column": (["fit", "good.csv", "--inputs", "a,zz"], "column 'zz' is not in good.csv; its columns are: a, y"),
+    "NaN in data": (["fit", "nan.csv"], "column 'a' of nan.csv has 1 NaN or inf values"),
+    "inf in data": (["fit", "inf.csv"], "column 'a' of inf.csv has 1 NaN or inf values"),
+    "text in data": (["fit", "text.csv"], "column 'a' of text.csv is not numeric: row 21 holds 'abc'"),
+    "empty file": (["fit", "empty.csv"], "empty.csv is empty"),
+    "parquet that is text": (["fit", "fake.parquet"], "fake.parquet is not a readable Parquet file"),
+    "missing file": (["fit", "nothere.csv"], "data file not found: nothere.csv"),
+    "undefined target": (["fit", "log(x)", "--domain", "x=-1:1"], "NaN or inf at"),
+    "predict on a non-run": (["predict", "notarun", "1"], "notarun is not an nnfit run directory"),
+    "predict on nothing": (["predict", "nowhere", "1"], "nowhere is not a directory"),
+    "unknown config key": (["fit", "--config", "bad.yaml"], "unknown key 'hiden' — did you mean 'hidden'"),
+}
+
+
+@pytest.mark.parametrize("args, message", list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
+def test_bad_input_gets_one_line_and_exit_2(cli, tmp_path, args, message):
+    write_files(tmp_path)
+    (tmp_path / "bad.yaml").write_text("target: x\ndomain: x=0:1\nhiden: [4]\n")
+    first = cli("fit", "x", *D, *QUICK, "--out", "nnfit-runs/earlier")
+    assert first.code == 0, first.err
+    before = snapshot(tmp_path / "nnfit-runs")
+    start = time.perf_counter()
+    outcome = cli(*args)
+    assert time.perf_counter() - start < 1.0  # input is checked before any training
+    assert outcome.code == 2
+    lines = outcome.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nnfit: error: "), outcome.err
+    assert message in lines[0]
+    assert "Traceback" not in outcome.err + outcome.out
+    assert snapshot(tmp_path / "nnfit-runs") == before
+
+
+def test_fit_prints_the_summary(cli, tmp_path):
+    outcome = cli("fit", "x^2 + 2*y", "--domain", "x=0:100, y=0:1000:int", *QUICK, "--query", "45,100; 200,2000")
+    assert outcome.code == 0, outcome.err
+    out = outcome.out
+    assert "f = x**2 + 2*y over x=0:100, y=0:1000:int" in out
+    assert "recipe  mlp 64-64 tanh | mse adam lr 0.003 cosine | batch 128, 200 steps" in out
+    for word in ("inside", "test", "1-1.5x", "1.5-2x", "rRMSE", "OUTSIDE", "run     nnfit-runs/001-x_2_2_y"):
+        assert word in out
+    assert (tmp_path / "nnfit-runs" / "001-x_2_2_y" / "model.safetensors").is_file()
+
+
+def test_runs_are_numbered(cli, tmp_path):
+    for _ in range(2):
+        assert cli("fit", "x", *D, *QUICK).code == 0
+    assert sorted(p.name for p in (tmp_path / "nnfit-runs").iterdir()) == ["001-x", "002-x"]
+
+
+def test_json_output_and_flags_override_the_config(cli, tmp_path):
+    (tmp_path / "r.yaml").write_text("target: x**2\ndomain: x=0:1\nhidden: [4]\nsteps: 300\nquery: '0.5; 3'\n")
+    outcome = cli("fit", "--config", "r.yaml", "--steps", "100", "--samples", "300", "--json")
+    assert outcome.code == 0, outcome.err
+    report = json.loads(outcome.out)
+    assert report["steps"] == 100 and report["n_params"] == (1 + 1) * 4 + (4 + 1) * 1
+    assert set(report["evaluation"]) == {"test", "1-1.5x", "1.5-2x"}
+    assert [q["inside"] for q in report["queries"]] == [True, False]
+    assert report["queries"][0]["truth"] == [0.25]
+
+
+def test_predict_points_and_input_file(cli, tmp_path):
+    assert cli("fit", "x^2 + y", "--domain", "x=0:1, y=0:1", *QUICK, "--out", "run").code == 0
+    table = cli("predict", "run", "0.5,0.5; 3,0")
+    assert table.code == 0, table.err
+    assert "OUTSIDE" in table.out and "1 of 2 points lie outside the training domain" in table.out
+    pd.DataFrame({"y": [0.5, 0.1], "x": [0.5, 0.2]}).to_csv(tmp_path / "points.csv", index=False)
+    rows = json.loads(cli("predict", "run", "--input", "points.csv", "--json").out)
+    assert [r["point"] for r in rows] == [[0.5, 0.5], [0.2, 0.1]]
+    assert rows[0]["truth"] == [0.75] and abs(rows[0]["prediction"][0] - 0.75) < 0.1
+
+
+def test_data_file_with_edges_holdout(cli, tmp_path):
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(0, 1, 2000), rng.uniform(0, 1, 2000)
+    pd.DataFrame({"a": a, "b": b, "y": a + b}).to_csv(tmp_path / "d.csv", index=False)
+    report = json.loads(cli("fit", "d.csv", "--holdout", "edges", "--steps", "300", "--json").out)
+    assert set(report["evaluation"]) == {"test", "edges"}
+
+
+def test_help_lists_every_recipe_flag(cli):
+    out = cli("fit", "--help").out
+    for flag in ("--domain", "--hidden", "--activation", "--output-activation", "--loss", "--optimizer", "--lr",
+                 "--schedule", "--decay", "--batch-size", "--epochs", "--steps", "--time-budget", "--repeat-batch",
+                 "--input-scaling", "--output-scaling", "--early-stopping", "--patience", "--restore-best",
+                 "--seed", "--device", "--dtype", "--samples", "--sampling", "--query", "--config", "--json"):
+        assert flag in out
+    assert "Examples:" in out
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    process = subprocess.run([sys.executable, "-m", "nnfit", "fit", "foo(x)", "--domain", "x=0:1"],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert process.returncode == 2
+    assert process.stderr == "nnfit: error: unknown function 'foo' in 'foo(x)'; known functions: abs, acos, arccos, " \
+                             "arcsin, arctan, asin, atan, cos, cosh, exp, ln, log, log10, log2, max, min, sign, sin, " \
+                             "sinh, sqrt, tan, tanh\n"

@@ -1,0 +1,142 @@
+"""Data: sampling a known target, reading files, the checks, the split and the edges holdout."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nnfit import data
+from nnfit.domain import Domain
+from nnfit.errors import DataError, DomainError
+from nnfit.recipe import Task
+from nnfit.target import Target
+
+RNG = np.random.default_rng(0)
+
+
+@pytest.fixture
+def table():
+    rng = np.random.default_rng(1)
+    a, b = rng.uniform(0, 10, 200), rng.integers(0, 5, 200)
+    return pd.DataFrame({"a": a, "b": b, "y": 2 * a - b})
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".npy", ".npz"])
+def test_every_format_reads_the_same_numbers(tmp_path, table, suffix):
+    path = tmp_path / f"d{suffix}"
+    if suffix == ".csv":
+        table.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        table.to_parquet(path)
+    elif suffix == ".npy":
+        np.save(path, table.to_numpy())
+    else:
+        np.savez(path, **{c: table[c].to_numpy() for c in table.columns})
+    target, domain, dataset = data.read(path)
+    assert len(target.inputs) == 2 and len(target.outputs) == 1  # all columns but the last -> the last
+    np.testing.assert_allclose(np.sort(dataset.y[:, 0]), np.sort(table["y"].to_numpy()))
+    assert domain.integer.tolist() == [False, True]
+    assert len(dataset.train) == 160 and len(dataset.val) == 20 and len(dataset.test) == 20
+
+
+def test_named_columns(tmp_path, table):
+    table.to_csv(tmp_path / "d.csv", index=False)
+    target, _, dataset = data.read(tmp_path / "d.csv", inputs=["b"], outputs=["a"])
+    assert (target.inputs, target.outputs) == (("b",), ("a",))
+    np.testing.assert_allclose(np.sort(dataset.X[:, 0]), np.sort(table["b"]))
+
+
+def test_edges_holdout_keeps_the_outer_ranges_out(tmp_path, table):
+    table.to_csv(tmp_path / "d.csv", index=False)
+    _, domain, dataset = data.read(tmp_path / "d.csv", holdout="edges")
+    X_edges, _ = dataset.holdout["edges"]
+    lo, hi = table[["a", "b"]].min().to_numpy(), table[["a", "b"]].max().to_numpy()
+    margin = 0.05 * (hi - lo)
+    inner = np.all((dataset.X >= lo + margin) & (dataset.X <= hi - margin), axis=1)
+    assert inner.all()
+    assert len(X_edges) + len(dataset.X) == len(table)
+    assert not domain.contains(X_edges).all()
+
+
+@pytest.mark.parametrize("content, kwargs, message", [
+    ("a,y\n" + "1,2\n" * 20, {"inputs": ["a", "zz"]}, "column 'zz' is not in"),
+    ("a,y\n" + "1,2\n" * 5 + "nan,3\n" + "2,2\n" * 10, {}, "has 1 NaN or inf values \\(first at row 6"),
+    ("a,y\n" + "1,2\n" * 5 + "inf,3\n" + "2,2\n" * 10, {}, "NaN or inf"),
+    ("a,y\n" + "1,2\n" * 5 + "abc,3\n" + "2,2\n" * 10, {}, "not numeric: row 6 holds 'abc'"),
+    ("a,y\n1,2\n2,3\n", {}, "2 rows; at least 10"),
+    ("a,b,y\n" + "".join(f"1,{i},{i}\n" for i in range(20)), {}, "'a' is constant"),
+    ("a,y\n" + "1,2\n" * 20, {"inputs": ["a"], "outputs": ["a"]}, "both an input and an output"),
+])
+def test_bad_csv_content(tmp_path, content, kwargs, message):
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    with pytest.raises(DataError, match=message):
+        data.read(path, **kwargs)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.csv", b"", "is empty"),
+    ("text.parquet", b"a,b\n1,2\n", "not a readable Parquet file"),
+    ("text.npy", b"hello there", "not a readable NPY file"),
+    ("d.txt", b"1,2", "use a .csv"),
+])
+def test_files_that_are_not_what_they_claim(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        data.read_columns(tmp_path / name)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        data.read_columns(tmp_path / "nope.csv")
+
+
+def test_sampled_target_is_split_80_10_10():
+    target = Target.formula("x**2")
+    dataset = data.sample(target, Domain.parse("x=0:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
+    assert (len(dataset.train), len(dataset.val), len(dataset.test)) == (800, 100, 100)
+    rows = np.concatenate([dataset.train, dataset.val, dataset.test])
+    np.testing.assert_array_equal(np.sort(rows), np.arange(1000))
+    np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 0] ** 2)
+
+
+def test_undefined_target_says_where_and_how_much():
+    with pytest.raises(DataError) as caught:
+        data.sample(Target.formula("log(x)"), Domain.parse("x=-1:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
+    match = re.search(r"NaN or inf at (\d+) of 1000 sampled points \((\S+) %\), where x in \[(\S+), (\S+)\]",
+                      str(caught.value))
+    count, percent, lo, hi = int(match[1]), float(match[2]), float(match[3]), float(match[4])
+    assert 400 < count < 600 and percent == pytest.approx(count / 10, abs=0.05)
+    assert -1 <= lo < -0.9 and -0.05 < hi <= 0  # the bad region is x <= 0
+
+
+@pytest.mark.parametrize("task, message", [
+    (Task(target="x + y", domain="x=0:1"), "no range for 'y'"),
+    (Task(target="x", domain="x=0:1, q=0:1"), "range for 'q', which the target does not use"),
+    (Task(target="x"), "no range for 'x'"),
+    (Task(target="x", domain="x=0:1", inputs=("q",)), "uses x but --inputs lists only q"),
+])
+def test_domain_must_match_the_target(task, message):
+    with pytest.raises(DomainError, match=message):
+        data.prepare(task, RNG)
+
+
+def test_declared_inputs_add_unused_ones_in_order():
+    task = Task(target="x3 - x2", inputs=("x0", "x1", "x2", "x3"), domain="x3=0:1, x2=0:1, x1=0:1, x0=0:1",
+                samples=100)
+    target, domain, dataset = data.prepare(task, RNG)
+    assert target.inputs == domain.names == ("x0", "x1", "x2", "x3")
+    np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 3] - dataset.X[:, 2])
+
+
+def test_domain_order_sets_the_input_order():
+    target, domain, dataset = data.prepare(Task(target="x - y", domain="y=0:1, x=5:6", samples=50), RNG)
+    assert target.inputs == ("y", "x")
+    np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 1] - dataset.X[:, 0])
+
+
+def test_callable_target_with_named_inputs():
+    target, _, dataset = data.prepare(Task(samples=50), RNG, lambda x, y: x * y, {"x": (0, 1), "y": (2, 3)})
+    assert target.inputs == ("x", "y")
+    np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 0] * dataset.X[:, 1])

@@ -1,0 +1,81 @@
+"""Fit: predictions in user units, queries, evaluation, and linear weights in user units."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nnfit
+from nnfit.errors import NnfitError
+
+
+@pytest.fixture(scope="module")
+def quadratic():
+    return nnfit.fit("x^2 + 2*y", domain="x=0:100, y=0:1000:int", samples=4000, steps=3000, query="45,100; 200,2000")
+
+
+@pytest.fixture(scope="module")
+def linear():
+    return nnfit.fit("z = 3*a - 0.5*b + 7", domain="a=10:20, b=-1000:1000", model="linear", samples=2000)
+
+
+def test_predict_takes_and_returns_user_units(quadratic):
+    truth = np.array([[2225.0], [3760.0]])
+    np.testing.assert_allclose(quadratic.predict([[45, 100], [60, 80]]), truth, rtol=0.02)
+
+
+@pytest.mark.parametrize("points", [
+    np.array([45.0, 100.0]),
+    {"x": [45.0], "y": [100.0]},
+    pd.DataFrame({"y": [100.0], "x": [45.0]}),
+])
+def test_predict_accepts_a_point_a_dict_and_a_frame(quadratic, points):
+    np.testing.assert_allclose(quadratic.predict(points), quadratic.predict([[45.0, 100.0]]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("points, message", [
+    (np.ones((3, 3)), r"shape \(3, 3\)"),
+    ({"x": [1.0]}, "input 'y' is missing"),
+    ([[np.nan, 1.0]], "NaN or inf"),
+])
+def test_predict_rejects_bad_points(quadratic, points, message):
+    with pytest.raises(NnfitError, match=message):
+        quadratic.predict(points)
+
+
+def test_queries_mark_points_outside_the_domain(quadratic):
+    inside, outside = quadratic.queries
+    assert inside.inside and not outside.inside
+    assert inside.truth == (2225.0,) and outside.truth == (44000.0,)
+    assert outside.rel_error > 10 * inside.rel_error
+
+
+def test_evaluation_has_test_and_both_shells(quadratic):
+    assert list(quadratic.evaluation) == ["test", "1-1.5x", "1.5-2x"]
+    assert quadratic.evaluation["test"]["n"] == 400
+    assert quadratic.evaluation["test"]["rrmse"] < quadratic.evaluation["1.5-2x"]["rrmse"]
+
+
+def test_evaluate_against_the_target(quadratic):
+    X = np.array([[10.0, 20.0], [90.0, 900.0]])
+    m = quadratic.evaluate(X)
+    errors = quadratic.predict(X)[:, 0] - np.array([140.0, 9900.0])
+    assert m["mae"] == pytest.approx(np.abs(errors).mean(), rel=1e-9)
+
+
+def test_linear_weights_are_in_user_units(linear):
+    weights, bias = linear.linear_weights()
+    np.testing.assert_allclose(weights[:, 0], [3.0, -0.5], rtol=1e-5)
+    np.testing.assert_allclose(bias, [7.0], atol=1e-3)
+    np.testing.assert_allclose(linear.predict([[15.0, 100.0]]), [[3 * 15 - 50 + 7]], rtol=1e-4)
+
+
+def test_linear_weights_need_a_linear_model(quadratic):
+    with pytest.raises(NnfitError, match="only for --model linear"):
+        quadratic.linear_weights()
+
+
+def test_callable_target_is_fitted_and_evaluated_outside():
+    result = nnfit.fit(lambda x, y: np.sin(x) * y, domain={"x": (0, 3), "y": (-1, 1)}, samples=2000, steps=1500)
+    assert result.inputs == ("x", "y")
+    assert result.evaluation["test"]["rrmse"] < 0.05
+    assert "1.5-2x" in result.evaluation

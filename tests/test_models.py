@@ -1,0 +1,37 @@
+"""Networks: shapes, parameter counts, initial scale and output activations."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from nnfit.models import ACTIVATIONS, Network
+
+
+def test_mlp_and_linear_shapes():
+    mlp = Network.build("mlp", 2, 3, (40, 24, 12), "relu", "none")
+    linear = Network.build("linear", 4, 1, (40,), "relu", "none")
+    assert mlp.sizes == (2, 40, 24, 12, 3) and linear.sizes == (4, 1)
+    assert mlp.n_params == 3 * 40 + 41 * 24 + 25 * 12 + 13 * 3
+    params = mlp.init(jax.random.key(0))
+    assert mlp(params, jnp.ones((5, 2))).shape == (5, 3)
+
+
+@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"sigmoid"}))  # sigmoid is not zero-centred
+def test_initial_outputs_are_order_one(activation):
+    network = Network((3, 64, 64, 1), activation)
+    out = network(network.init(jax.random.key(1)), jax.random.normal(jax.random.key(2), (4096, 3)))
+    assert 0.05 < float(jnp.std(out)) < 5
+
+
+def test_softmax_over_one_output_is_exactly_one():
+    network = Network((1, 8, 1), "relu", "softmax")
+    out = network(network.init(jax.random.key(0)), jnp.linspace(-1000, 1000, 11)[:, None])
+    np.testing.assert_array_equal(np.asarray(out), 1.0)
+
+
+def test_init_depends_only_on_the_key():
+    network = Network((2, 5, 1))
+    a, b = network.init(jax.random.key(3)), network.init(jax.random.key(3))
+    for la, lb in zip(a, b):
+        np.testing.assert_array_equal(la["w"], lb["w"])

@@ -1,0 +1,111 @@
+"""Task and Recipe: the defaults, coercion of flag and file values, and the errors."""
+
+import pytest
+
+from nnfit.errors import RecipeError
+from nnfit.recipe import Recipe, Task, read_config, split_settings, write_config
+
+
+def test_default_recipe_is_the_correct_one():
+    recipe = Recipe()
+    assert recipe.output_activation == "none"
+    assert (recipe.input_scaling, recipe.output_scaling) == ("standard", "standard")
+    assert not recipe.repeat_batch
+    assert recipe.schedule == "cosine" and recipe.early_stopping and recipe.restore_best
+
+
+@pytest.mark.parametrize("field, text, value", [
+    ("hidden", "40,24,12", (40, 24, 12)),
+    ("hidden", [8], (8,)),
+    ("lr", "1e-3", 0.001),
+    ("steps", "50", 50),
+    ("steps", 50.0, 50),
+    ("steps", "none", None),
+    ("repeat_batch", "yes", True),
+    ("early_stopping", "false", False),
+    ("optimizer", "RMSprop", "rmsprop"),
+    ("schedule", "inverse_time", "inverse-time"),
+])
+def test_values_from_flags_and_files_are_coerced(field, text, value):
+    assert getattr(Recipe(**{field: text}), field) == value
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"lr": -1}, "'lr' must be > 0; got -1"),
+    ({"lr": "fast"}, "'lr' must be a number; got 'fast'"),
+    ({"hidden": "0"}, "'hidden' must be > 0; got '0'"),
+    ({"hidden": "40,x"}, "'hidden' must be a whole number; got 'x'"),
+    ({"optimizer": "adamm"}, "did you mean 'adam'"),
+    ({"activation": "softplus"}, "must be one of relu, tanh"),
+    ({"steps": 2.5}, "whole number"),
+    ({"steps": 10, "epochs": 2}, "not both"),
+    ({"early_stopping": "maybe"}, "true or false"),
+    ({"decay_rate": 1.5}, "must be < 1"),
+    ({"lr": float("nan")}, "finite"),
+])
+def test_bad_recipe_values_name_the_field_and_value(settings, message):
+    with pytest.raises(RecipeError, match=message.replace("(", r"\(")):
+        Recipe(**settings)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"samples": 0}, "'samples' must be > 0; got 0"),
+    ({"split": "0.5,0.5"}, "takes 3 values"),
+    ({"split": "0.5,0.3,0.1"}, "summing to 1"),
+    ({"sampling": "random"}, "must be one of uniform"),
+])
+def test_bad_task_values(settings, message):
+    with pytest.raises(RecipeError, match=message):
+        Task(**settings)
+
+
+def test_unknown_key_suggests_the_near_miss():
+    with pytest.raises(RecipeError, match="unknown key 'hiden' — did you mean 'hidden'"):
+        split_settings({"hiden": [4]})
+
+
+def test_settings_split_into_task_and_recipe_with_dashes():
+    task, recipe = split_settings({"target": "x", "domain": "x=0:1", "batch-size": "16", "output_activation": "tanh"})
+    assert (task.target, task.domain) == ("x", "x=0:1")
+    assert (recipe.batch_size, recipe.output_activation) == (16, "tanh")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("r.yaml", "target: x**2\ndomain: x=0:1\nhidden: [8, 8]\nlr: 0.01\n"),
+    ("r.toml", 'target = "x**2"\ndomain = "x=0:1"\nhidden = [8, 8]\nlr = 0.01\n'),
+])
+def test_config_files_yaml_and_toml(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    task, recipe = split_settings(read_config(path))
+    assert task.target == "x**2" and recipe.hidden == (8, 8) and recipe.lr == 0.01
+
+
+def test_written_config_reads_back_identically(tmp_path):
+    task, recipe = Task(target="x", domain="x=0:1", query="0.5"), Recipe(hidden=(3, 4), steps=7)
+    write_config(tmp_path / "r.yaml", task, recipe)
+    assert split_settings(read_config(tmp_path / "r.yaml")) == (task, recipe)
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("r.yaml", "hidden: [8\n", "not valid YAML"),
+    ("r.toml", "hidden = \n", "not valid TOML"),
+    ("r.yaml", "- a\n- b\n", "key: value pairs"),
+    ("r.json", "{}", "must end in .yaml"),
+])
+def test_bad_config_files(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(RecipeError, match=message):
+        read_config(path)
+
+
+@pytest.mark.parametrize("kwargs, n_train, steps", [
+    ({}, 1000, Recipe.DEFAULT_STEPS),
+    ({"steps": 50}, 1000, 50),
+    ({"epochs": 3, "batch_size": 100}, 1000, 30),
+    ({"epochs": 2, "batch_size": 5000}, 1000, 2),  # the batch is capped at the training set
+    ({"optimizer": "lbfgs", "epochs": 4}, 1000, 4),  # L-BFGS steps take the whole set
+])
+def test_total_steps(kwargs, n_train, steps):
+    assert Recipe(**kwargs).total_steps(n_train) == steps

@@ -1,0 +1,78 @@
+"""Run directories: complete round trip, atomic writes, relocation and refusals."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+import nnfit
+from nnfit.errors import RunDirError
+from nnfit.rundir import FILES, FORMAT_VERSION
+
+POINTS = np.array([[0.5, 1.0], [2.0, -1.0], [9.0, 9.0]])  # the last is far outside
+
+
+@pytest.fixture(scope="module")
+def result():
+    return nnfit.fit("u = x*y; v = x - y", domain="x=0:3, y=-1:1", samples=2000, steps=500, query="1,0; 5,5")
+
+
+def test_saved_run_holds_every_file(result, tmp_path):
+    path = result.save(tmp_path / "run")
+    assert sorted(p.name for p in path.iterdir()) == sorted(FILES)
+    assert json.loads((path / "run.json").read_text())["format_version"] == FORMAT_VERSION
+    assert str(tmp_path) not in "".join((path / f).read_text(errors="ignore") for f in FILES)  # no absolute paths
+
+
+def test_loaded_run_predicts_identically_after_a_move(result, tmp_path):
+    result.save(tmp_path / "a" / "run")
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    loaded = nnfit.load(tmp_path / "b" / "run")
+    np.testing.assert_array_equal(loaded.predict(POINTS), result.predict(POINTS))
+    assert loaded.outputs == ("u", "v") and loaded.domain == result.domain
+    assert loaded.evaluation == result.evaluation
+    assert [q.inside for q in loaded.query("1,0; 5,5")] == [True, False]
+    assert loaded.query("2,1")[0].truth == (2.0, 1.0)  # a formula target is rebuilt
+
+
+def test_existing_run_is_not_touched(result, tmp_path):
+    path = result.save(tmp_path / "run")
+    before = {f: (path / f).read_bytes() for f in FILES}
+    with pytest.raises(RunDirError, match="already exists"):
+        result.save(path)
+    assert {f: (path / f).read_bytes() for f in FILES} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging left behind
+
+
+def test_overwrite_replaces_a_run_whole(result, tmp_path):
+    path = tmp_path / "run"
+    path.mkdir()
+    (path / "stale.txt").write_text("old")
+    result.save(path, overwrite=True)
+    assert sorted(p.name for p in path.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_newer_format_is_refused(result, tmp_path):
+    path = result.save(tmp_path / "run")
+    (path / "run.json").write_text(json.dumps({"format_version": FORMAT_VERSION + 1}))
+    with pytest.raises(RunDirError, match=f"run format {FORMAT_VERSION + 1}; this nnfit reads up to"):
+        nnfit.load(path)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "is not a directory"),
+    (lambda p: p.mkdir(), "not an nnfit run directory"),
+])
+def test_not_a_run(tmp_path, make, message):
+    make(tmp_path / "x")
+    with pytest.raises(RunDirError, match=message):
+        nnfit.load(tmp_path / "x")
+
+
+def test_damaged_weights(result, tmp_path):
+    path = result.save(tmp_path / "run")
+    (path / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(RunDirError, match="cannot be read"):
+        nnfit.load(path)

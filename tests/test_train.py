@@ -1,0 +1,106 @@
+"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision."""
+
+import jax
+import numpy as np
+import pytest
+
+from nnfit.callbacks import EarlyStopping, History, TimeBudget
+from nnfit.models import Network
+from nnfit.recipe import Recipe
+from nnfit.train import BatchPlan, Callback, Trainer
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(-1, 1, (512, 2))
+Y = (3 * X[:, :1] - 2 * X[:, 1:]) + 0.5  # an exact linear target
+LINEAR = Network((2, 1))
+
+
+def train(recipe, network=LINEAR, callbacks=(), x_val=X[:64], y_val=Y[:64]):
+    trainer = Trainer(network, recipe, [History(), *callbacks])
+    params = trainer.run(X, Y, x_val, y_val, jax.random.key(recipe.seed))
+    return trainer, params
+
+
+def mse(network, params):
+    return float(np.mean((np.asarray(network(params, X)) - Y) ** 2))
+
+
+def test_each_epoch_is_a_permutation():
+    plan = BatchPlan(n=100, batch=10, steps_per_epoch=10, seed=0)
+    rows = plan.rows(0, 30)
+    for epoch in range(3):
+        np.testing.assert_array_equal(np.sort(rows[10 * epoch:10 * (epoch + 1)].ravel()), np.arange(100))
+    assert not np.array_equal(rows[:10], rows[10:20])  # shuffled anew each epoch
+
+
+def test_batch_plan_does_not_depend_on_chunking():
+    whole = BatchPlan(100, 8, 12, seed=4).rows(0, 50)
+    plan = BatchPlan(100, 8, 12, seed=4)
+    pieces = np.concatenate([plan.rows(0, 7), plan.rows(7, 30), plan.rows(37, 13)])
+    np.testing.assert_array_equal(whole, pieces)
+
+
+def test_repeat_batch_uses_the_same_rows_every_step():
+    rows = BatchPlan(100, 10, 10, seed=0, repeat=True).rows(5, 20)
+    assert (rows == rows[0]).all()
+
+
+def test_same_seed_same_weights_any_chunk_length():
+    _, a = train(Recipe(steps=300, eval_every=300, early_stopping=False))
+    _, b = train(Recipe(steps=300, eval_every=70, early_stopping=False))
+    for la, lb in zip(a, b):
+        np.testing.assert_allclose(la["w"], lb["w"], rtol=1e-6, atol=1e-7)
+
+
+def test_history_records_each_check():
+    trainer, _ = train(Recipe(steps=300, eval_every=100, early_stopping=False))
+    records = trainer.callbacks[0].records
+    assert [r["step"] for r in records] == [100, 200, 300]
+    assert set(records[0]) == {"step", "epoch", "train_loss", "val_loss", "lr", "elapsed"}
+    assert records[-1]["epoch"] == pytest.approx(300 / (512 // 128))
+
+
+@pytest.mark.parametrize("optimizer, lr", [
+    ("adam", 0.05), ("adamw", 0.05), ("sgd", 0.1), ("rmsprop", 0.03), ("nadam", 0.05), ("lbfgs", 1.0),
+])
+def test_every_optimizer_fits_a_linear_target(optimizer, lr):
+    recipe = Recipe(optimizer=optimizer, lr=lr, schedule="constant", steps=400, early_stopping=False)
+    _, params = train(recipe)
+    assert mse(LINEAR, params) < 1e-3
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "step", "exponential", "inverse-time", "plateau", "one-cycle"])
+def test_every_schedule_trains(schedule):
+    recipe = Recipe(schedule=schedule, lr=0.05, decay=0.001, decay_steps=200, steps=600, early_stopping=False)
+    trainer, params = train(recipe)
+    assert mse(LINEAR, params) < 1e-2
+    lrs = [r["lr"] for r in trainer.callbacks[0].records]
+    assert all(0 < lr <= 0.05 * (1 + 1e-6) for lr in lrs)
+
+
+def test_early_stopping_restores_the_best_weights():
+    class Spy(Callback):
+        def on_chunk_end(self, trainer, event):
+            self.last = trainer.params
+
+    spy, stopping = Spy(), EarlyStopping(patience=2, restore_best=True)
+    # lr so high the loss climbs after the first check
+    trainer, params = train(Recipe(optimizer="sgd", lr=2.5, schedule="constant", steps=2000, eval_every=10,
+                                   early_stopping=False), callbacks=[stopping, spy])
+    assert trainer.stop_reason.startswith("early stop") and trainer.step < 2000
+    assert params is stopping.best_params and params is not spy.last
+
+
+def test_time_budget_stops_training():
+    trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), callbacks=[TimeBudget(0.5)])
+    assert trainer.stop_reason.startswith("time budget of 0.5 s") and trainer.step < 10**7
+
+
+def test_float64_trains_in_float64():
+    _, params = train(Recipe(dtype="float64", steps=50, early_stopping=False))
+    assert params[0]["w"].dtype == np.float64
+
+
+def test_no_validation_set():
+    trainer, _ = train(Recipe(steps=100, early_stopping=False), x_val=None, y_val=None)
+    assert trainer.callbacks[0].records[-1]["val_loss"] is None
