@@ -48,25 +48,19 @@ def prepare(task: Task, rng: np.random.Generator, target: Target | Callable | No
     `target` (a callable or Target) and `domain_spec` (a Domain or mapping) override the
     task's text fields, for library callers.
     """
-    callable_target = target
     domain_spec = domain_spec if domain_spec is not None else task.domain
-    if callable_target is None and task.target is None:
+    if target is None and task.target is None:
         raise RecipeError('no target: give a formula such as "x**2 + x", a callable, or a data file')
-    if callable_target is None and Path(task.target).suffix.lower() in SUFFIXES:
+    if target is None and Path(task.target).suffix.lower() in SUFFIXES:
         if domain_spec is not None:
             raise DomainError("a data file brings its own domain: leave out --domain")
         return read(task.target, task.inputs, task.outputs, task.holdout, task.split, rng)
     if task.holdout != "none":
         raise RecipeError("holdout 'edges' is for data files; a formula is measured on extrapolation shells")
-    target = Target.of(callable_target if callable_target is not None else task.target, task.inputs)
-    if domain_spec is None:
-        example = ", ".join(f"{n}=0:1" for n in target.inputs)
-        raise DomainError(f"no range for {', '.join(repr(n) for n in target.inputs)} — give every input a range, "
-                          f'e.g. --domain "{example}"')
-    domain = Domain.of(domain_spec)
-    order = match_domain(target, domain.names, declared=task.inputs is not None)
-    target = target.reordered(order)
-    domain = domain.reorder(order)
+    target = Target.of(target if target is not None else task.target, task.inputs)
+    domain = Domain.of(domain_spec) if domain_spec is not None else None
+    order = match_domain(target, domain.names if domain else (), declared=task.inputs is not None)
+    target, domain = target.reordered(order), domain.reorder(order)
     dataset = sample(target, domain, task.samples, task.sampling, task.split, rng)
     return target, domain, dataset
 

@@ -1,0 +1,72 @@
+"""nnfit.fit, the library's entry point: how settings combine, and what it refuses."""
+
+import io
+
+import jax
+import numpy as np
+import pandas as pd
+import pytest
+
+import nnfit
+from nnfit.errors import NnfitError, RecipeError
+
+QUICK = {"samples": 300, "steps": 50}
+
+
+def test_keywords_override_a_recipe_object():
+    result = nnfit.fit("x", domain="x=0:1", recipe=nnfit.Recipe(hidden=(3,), lr=0.1), lr=0.01, **QUICK)
+    assert result.recipe.hidden == (3,) and result.recipe.lr == 0.01
+    assert result.network.sizes == (1, 3, 1)
+
+
+def test_unknown_keyword_suggests_the_near_miss():
+    with pytest.raises(RecipeError, match="unknown key 'hiden' — did you mean 'hidden'"):
+        nnfit.fit("x", domain="x=0:1", hiden=(3,))
+
+
+def test_a_target_object_and_a_domain_object():
+    target = nnfit.Target.formula("a*b")
+    domain = nnfit.Domain.parse("a=0:1, b=1:2")
+    result = nnfit.fit(target, domain=domain, **QUICK)
+    assert result.inputs == ("a", "b") and result.domain == domain
+
+
+def test_a_data_file(tmp_path):
+    x = np.linspace(0, 1, 200)
+    pd.DataFrame({"x": x, "y": 2 * x}).to_parquet(tmp_path / "d.parquet")
+    result = nnfit.fit(str(tmp_path / "d.parquet"), **QUICK)
+    assert result.target.kind == "data" and not result.target.known
+    assert list(result.evaluation) == ["test"]  # no shells: the target is unknown outside the data
+    assert result.query("0.5; 2")[1].truth is None
+
+
+def test_a_data_file_refuses_a_domain(tmp_path):
+    pd.DataFrame({"x": np.arange(20.0), "y": np.arange(20.0)}).to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(NnfitError, match="brings its own domain"):
+        nnfit.fit(str(tmp_path / "d.csv"), domain="x=0:1")
+
+
+def test_early_stopping_needs_a_validation_split():
+    with pytest.raises(RecipeError, match="needs a validation split"):
+        nnfit.fit("x", domain="x=0:1", split=(0.9, 0, 0.1), **QUICK)
+    assert nnfit.fit("x", domain="x=0:1", split=(0.9, 0, 0.1), early_stopping=False, **QUICK).history
+
+
+@pytest.mark.skipif(bool(jax.devices()[0].platform == "gpu"), reason="checks the message on a machine without a GPU")
+def test_asking_for_a_gpu_without_one():
+    with pytest.raises(RecipeError, match="JAX sees no GPU"):
+        nnfit.fit("x", domain="x=0:1", device="gpu", **QUICK)
+
+
+def test_progress_bar_reports_the_steps():
+    progress = nnfit.RichProgress()
+    progress.progress.console.file = io.StringIO()
+    nnfit.fit("x", domain="x=0:1", callbacks=[progress], samples=300, steps=500, eval_every=250)
+    task = progress.progress.tasks[0]
+    assert (task.completed, task.total) == (500, 500)
+    assert task.fields["status"].startswith("loss ")
+
+
+def test_time_budget_from_the_recipe():
+    result = nnfit.fit("sin(x)", domain="x=0:6", samples=300, steps=10**7, time_budget=1, early_stopping=False)
+    assert result.info["stop_reason"].startswith("time budget of 1 s")
