@@ -93,7 +93,7 @@ def test_missing_file(tmp_path):
 
 
 def test_sampled_target_is_split_80_10_10():
-    target = Target.formula("x**2")
+    target = Target.from_formula("x**2")
     dataset = data.sample(target, Domain.parse("x=0:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
     assert (len(dataset.train), len(dataset.val), len(dataset.test)) == (800, 100, 100)
     rows = np.concatenate([dataset.train, dataset.val, dataset.test])
@@ -103,7 +103,7 @@ def test_sampled_target_is_split_80_10_10():
 
 def test_undefined_target_says_where_and_how_much():
     with pytest.raises(DataError) as caught:
-        data.sample(Target.formula("log(x)"), Domain.parse("x=-1:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
+        data.sample(Target.from_formula("log(x)"), Domain.parse("x=-1:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
     match = re.search(r"NaN or inf at (\d+) of 1000 sampled points \((\S+) %\), where x in \[(\S+), (\S+)\]",
                       str(caught.value))
     count, percent, lo, hi = int(match[1]), float(match[2]), float(match[3]), float(match[4])

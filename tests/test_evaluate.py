@@ -53,3 +53,7 @@ def test_parse_points(text, expected):
 def test_bad_points(text, message):
     with pytest.raises(NnfitError, match=message):
         parse_points(text, ("x", "y"))
+
+
+def test_relative_error_is_undefined_where_the_truth_is_zero():
+    assert Query((0.0,), (0.1,), (0.0,), True).rel_error is None

@@ -25,7 +25,7 @@ def test_unknown_keyword_suggests_the_near_miss():
 
 
 def test_a_target_object_and_a_domain_object():
-    target = nnfit.Target.formula("a*b")
+    target = nnfit.Target.from_formula("a*b")
     domain = nnfit.Domain.parse("a=0:1, b=1:2")
     result = nnfit.fit(target, domain=domain, **QUICK)
     assert result.inputs == ("a", "b") and result.domain == domain

@@ -139,7 +139,7 @@ def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequenc
             raise DataError(f"input column {name!r} is constant ({lo:g} in every row): it carries no information — "
                             "leave it out of --inputs")
         intervals.append(Interval(name, lo, hi, bool(np.all(X[:, i] == np.round(X[:, i])))))
-    target = Target.data(str(path), inputs, outputs)
+    target = Target.from_data(str(path), inputs, outputs)
     dataset = Dataset(X, y, tuple(inputs), tuple(outputs), *split_rows(len(X), split, rng), holdout=holdout_sets)
     return target, Domain(tuple(intervals)), dataset
 

@@ -48,12 +48,10 @@ class Query:
 
     @property
     def rel_error(self) -> float | None:
-        """|error| / |truth| of the worst output; None where unknown, inf where the truth is 0."""
-        if self.truth is None:
+        """|error| / |truth| of the worst output; None where the truth is unknown or 0."""
+        if self.truth is None or not np.all(self.truth):
             return None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.abs(np.subtract(self.prediction, self.truth)) / np.abs(self.truth)
-        return float(np.max(np.where(np.isnan(rel), 0.0, rel)))
+        return float(np.max(np.abs(np.subtract(self.prediction, self.truth)) / np.abs(self.truth)))
 
     def to_dict(self) -> dict:
         return {"point": list(self.point), "prediction": list(self.prediction),

@@ -57,10 +57,11 @@ def optimizer(recipe: Recipe, total_steps: int) -> optax.GradientTransformationE
     return optax.with_extra_args_support(transform)
 
 
-def current_lr(recipe: Recipe, lr_schedule: optax.Schedule, step: int, opt_state: optax.OptState) -> float:
-    """The learning rate in force at `step`, including any reduce-on-plateau cut."""
+def current_lr(recipe: Recipe, lr_schedule: optax.Schedule, step: int, opt_state: optax.OptState) -> float | None:
+    """The learning rate in force at `step`, including any reduce-on-plateau cut; None for L-BFGS,
+    whose line search chooses each step."""
     if recipe.optimizer == "lbfgs":
-        return float("nan")
+        return None
     lr = float(lr_schedule(step))
     if recipe.schedule == "plateau":
         lr *= float(optax.tree_utils.tree_get(opt_state, "scale"))

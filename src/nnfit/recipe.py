@@ -208,13 +208,16 @@ class Recipe(_Validated):
         body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.hidden))} {self.activation}"
         if self.output_activation != "none":
             body += f" -> {self.output_activation}"
-        schedule = self.schedule + (f" {self.decay:g}" if self.schedule == "inverse-time" else "")
         length = f"{self.epochs} epochs" if self.epochs else f"{self.steps or self.DEFAULT_STEPS} steps"
+        if self.optimizer == "lbfgs":  # its line search sets each step, on the whole training set
+            training = f"{self.loss} lbfgs line search | full batch, {length}"
+        else:
+            schedule = self.schedule + (f" {self.decay:g}" if self.schedule == "inverse-time" else "")
+            training = f"{self.loss} {self.optimizer} lr {self.lr:g} {schedule} | batch {self.batch_size}, {length}"
         scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}"
         extras = [x for x in ("repeat-batch" if self.repeat_batch else "",
                               "early-stop" if self.early_stopping else "", self.dtype) if x]
-        return (f"{body} | {self.loss} {self.optimizer} lr {self.lr:g} {schedule} | batch {self.batch_size}, "
-                f"{length} | {scaling} | {', '.join(extras)} | seed {self.seed}")
+        return f"{body} | {training} | {scaling} | {', '.join(extras)} | seed {self.seed}"
 
 
 SECTIONS = (Task, Recipe)

@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
+from safetensors import safe_open
+from safetensors.numpy import save_file
 
 from .domain import Domain, Interval
 from .errors import RunDirError
@@ -77,10 +78,8 @@ def load(path: str | Path) -> Fit:
         raise RunDirError(f"{path} was written in run format {version}; this nnfit reads up to {FORMAT_VERSION} — "
                           "upgrade nnfit to load it")
     try:
-        tensors = load_file(str(path / "model.safetensors"))
-        from safetensors import safe_open
-
         with safe_open(str(path / "model.safetensors"), "numpy") as handle:
+            tensors = {k: handle.get_tensor(k) for k in handle.keys()}
             meta = {k: json.loads(v) for k, v in handle.metadata().items()}
     except Exception as exc:  # safetensors raises its own types for a damaged file
         raise RunDirError(f"{path}/model.safetensors cannot be read ({exc})") from None
@@ -132,7 +131,7 @@ def _target(meta: dict) -> Target:
     inputs, outputs = tuple(meta["inputs"]), tuple(meta["outputs"])
     kind, text = meta["target"]["kind"], meta["target"]["text"]
     if kind == "formula":
-        return Target.formula(text, inputs)
+        return Target.from_formula(text, inputs)
     return Target(inputs, outputs, kind, text)
 
 

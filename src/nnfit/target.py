@@ -18,7 +18,7 @@ ArrayFn = Callable[[np.ndarray], np.ndarray]
 class Target:
     """Input and output names plus, when the function is known, `evaluate` X (n, d) -> Y (n, k).
 
-    Build one with `Target.formula`, `Target.callable` or `Target.data`; `Target.of` picks.
+    Build one with `from_formula`, `from_callable` or `from_data`; `Target.of` picks.
     """
 
     inputs: tuple[str, ...]
@@ -57,14 +57,14 @@ class Target:
         return f"{self.text}({', '.join(self.inputs)})"
 
     @classmethod
-    def formula(cls, text: str, inputs: Sequence[str] | None = None) -> Target:
+    def from_formula(cls, text: str, inputs: Sequence[str] | None = None) -> Target:
         """A target from a formula string; `inputs` fixes the input order and may add unused inputs."""
         parsed = formula_module.parse(text)
         names = _declared_inputs(inputs, parsed.variables)
         return cls(names, parsed.outputs, "formula", text, parsed.compile(names), parsed.expressions)
 
     @classmethod
-    def callable(cls, function: Callable[..., object], inputs: Sequence[str] | None = None,
+    def from_callable(cls, function: Callable[..., object], inputs: Sequence[str] | None = None,
                  outputs: Sequence[str] | None = None) -> Target:
         """A target from a Python function of named arguments, e.g. ``lambda x, y: x**2 + 2*y``.
 
@@ -95,7 +95,7 @@ class Target:
         return cls(names, out_names, "callable", "f" if label == "<lambda>" else label, evaluate)
 
     @classmethod
-    def data(cls, path: str, inputs: Sequence[str], outputs: Sequence[str]) -> Target:
+    def from_data(cls, path: str, inputs: Sequence[str], outputs: Sequence[str]) -> Target:
         """A target known only through the columns of a data file."""
         return cls(tuple(inputs), tuple(outputs), "data", str(path))
 
@@ -105,9 +105,9 @@ class Target:
         if isinstance(spec, Target):
             return spec
         if isinstance(spec, str):
-            return cls.formula(spec, inputs)
+            return cls.from_formula(spec, inputs)
         if callable(spec):
-            return cls.callable(spec, inputs)
+            return cls.from_callable(spec, inputs)
         raise NnfitError(f"a target is a formula string, a callable or a data file; got {type(spec).__name__}")
 
 

@@ -30,7 +30,7 @@ class ChunkEnd:
     epoch: float
     train_loss: float  # mean batch loss over the chunk
     val_loss: float | None  # loss on the whole validation split, None without one
-    lr: float
+    lr: float | None  # None for L-BFGS
     elapsed: float  # seconds since training started, compilation included
 
 
