@@ -116,7 +116,8 @@ def test_total_steps(kwargs, n_train, steps):
          "| early-stop, float32 | seed 0"),
     ({"model": "linear", "loss": "rmse", "schedule": "inverse-time", "decay": 0.1, "batch_size": 8, "epochs": 10,
       "early_stopping": False, "input_scaling": "none"},
-     "linear | rmse adam lr 0.003 inverse-time 0.1 | batch 8, 10 epochs | scale in:none out:standard | float32 | seed 0"),
+     "linear | rmse adam lr 0.003 inverse-time 0.1 | batch 8, 10 epochs | scale in:none out:standard "
+     "| float32 | seed 0"),
     ({"optimizer": "lbfgs", "steps": 300, "output_activation": "softmax", "repeat_batch": True},
      "mlp 64-64 tanh -> softmax | mse lbfgs line search | full batch, 300 steps | scale in:standard out:standard "
      "| repeat-batch, early-stop, float32 | seed 0"),

@@ -21,14 +21,17 @@ _API = {
     "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks", "History": "callbacks",
     "RichProgress": "callbacks", "TimeBudget": "callbacks",
 }
-__all__ = [*sorted(_API), "__version__"]
+__all__ = [
+    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Fit", "History", "Interval", "NnfitError", "Recipe",
+    "RichProgress", "Target", "Task", "TimeBudget", "__version__", "fit", "load",
+]
 
 if TYPE_CHECKING:
     from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
     from .domain import Domain, Interval
     from .errors import NnfitError
-    from .result import Fit
     from .recipe import Recipe, Task
+    from .result import Fit
     from .run import fit
     from .rundir import load
     from .target import Target

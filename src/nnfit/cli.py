@@ -95,7 +95,8 @@ def _print_summary(result, path: Path) -> None:
         table.add_column(column, justify="left" if column in ("where", "set") else "right")
     for name, m in result.evaluation.items():
         where = "inside" if name == "test" else "outside"
-        table.add_row(where, name, str(m["n"]), *(f"{m[k]:.4g}" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2")))
+        values = (f"{m[k]:.4g}" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2"))
+        table.add_row(where, name, str(m["n"]), *values)
     console.print(table)
     if result.queries:
         _print_queries(console, result.inputs, result.outputs, result.queries)
@@ -127,7 +128,8 @@ fit_command = click.Command(
     help="Fit TARGET (a formula, or a .csv/.parquet/.npy/.npz file) and report the error inside and "
          "outside the training domain.",
     params=[click.Argument(["target"], required=False),
-            click.Option(["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"),
+            click.Option(["--config", "-c"], type=click.Path(dir_okay=False),
+                         help="YAML or TOML file of settings; flags override it"),
             click.Option(["--out", "-o"], help=f"run directory to write [default: {RUNS_DIR}/NNN-<target>]"),
             click.Option(["--overwrite"], is_flag=True, help="replace an existing run directory"),
             click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),

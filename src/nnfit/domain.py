@@ -14,7 +14,7 @@ from .errors import DomainError
 SAMPLINGS = ("uniform", "grid", "sobol", "lhs")
 SYNTAX = 'give ranges as --domain "x=0:100, y=0:1000:int"'
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_RANGE = re.compile(rf"^\s*([A-Za-z]\w*)\s*=\s*(\S.*?)\s*:\s*(\S.*?)\s*(?::\s*(\w+)\s*)?$")
+_RANGE = re.compile(r"^\s*([A-Za-z]\w*)\s*=\s*(\S.*?)\s*:\s*(\S.*?)\s*(?::\s*(\w+)\s*)?$")
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,9 @@ class Domain:
         centre, half = (self.lo + self.hi) / 2, (self.hi - self.lo) / 2
         lo, hi = centre - factor * half, centre + factor * half
         return Domain(tuple(
-            Interval(iv.name, float(np.floor(l) if iv.integer else l), float(np.ceil(h) if iv.integer else h), iv.integer)
-            for iv, l, h in zip(self.intervals, lo, hi)))
+            Interval(iv.name, float(np.floor(a)) if iv.integer else float(a),
+                     float(np.ceil(b)) if iv.integer else float(b), iv.integer)
+            for iv, a, b in zip(self.intervals, lo, hi)))
 
     def contains(self, X: np.ndarray) -> np.ndarray:
         """Whether each row of X (n, d) lies inside the box, within a relative 1e-9 of its edges."""

@@ -146,7 +146,8 @@ def _parse_ast(body: str) -> ast.Expression:
         return ast.parse(source, mode="eval")
     except SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset else ""
-        raise FormulaError(f"cannot parse formula {body!r}{where}: {exc.msg} — check for a missing operand or bracket") from None
+        raise FormulaError(f"cannot parse formula {body!r}{where}: {exc.msg} — "
+                           "check for a missing operand or bracket") from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError(f"cannot parse formula {body!r}: it is nested too deeply or contains a NUL byte") from None
 
@@ -157,7 +158,8 @@ def _check(node: ast.AST, depth: int, source: str) -> None:
         raise FormulaError(f"formula {source!r} is nested more than {MAX_DEPTH} levels deep; simplify it")
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise FormulaError(f"{node.value!r} in {source!r} is not a number; formulas hold only numbers, variables, arithmetic and functions")
+            raise FormulaError(f"{node.value!r} in {source!r} is not a number; formulas hold only numbers, "
+                               "variables, arithmetic and functions")
         return
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):
@@ -185,13 +187,15 @@ def _check(node: ast.AST, depth: int, source: str) -> None:
         lo, hi = FUNCTIONS[name][1]
         if len(node.args) < lo or (hi is not None and len(node.args) > hi):
             wanted = f"{lo}" if lo == hi else f"at least {lo}"
-            raise FormulaError(f"{name}() takes {wanted} argument{'s' if lo > 1 else ''}, got {len(node.args)} in {source!r}")
+            plural = "s" if lo > 1 else ""
+            raise FormulaError(f"{name}() takes {wanted} argument{plural}, got {len(node.args)} in {source!r}")
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise FormulaError(f"'*' unpacking is not allowed in {source!r}")
             _check(arg, depth + 1, source)
         return
-    raise FormulaError(f"{_describe(node)} is not allowed in a formula ({source!r}); use numbers, variables, + - * / ** ^ and functions such as sin(x)")
+    raise FormulaError(f"{_describe(node)} is not allowed in a formula ({source!r}); use numbers, variables, "
+                       "+ - * / ** ^ and functions such as sin(x)")
 
 
 def _describe(node: ast.AST) -> str:
@@ -235,7 +239,8 @@ def _fold_constants(node: ast.AST, source: str) -> float | None:
                 return None
             return float(_FLOAT_FUNCTIONS[node.func.id](*values))
     except OverflowError:
-        raise FormulaError(f"a constant in {source!r} ({ast.unparse(node)}) overflows float64 (largest about 1.8e308); use smaller numbers") from None
+        raise FormulaError(f"a constant in {source!r} ({ast.unparse(node)}) overflows float64 "
+                           "(largest about 1.8e308); use smaller numbers") from None
     except ZeroDivisionError:
         raise FormulaError(f"division by zero in {source!r} ({ast.unparse(node)})") from None
     except ValueError:

@@ -135,15 +135,20 @@ class Task(_Validated):
 
     section: ClassVar[str] = "task"
 
-    target: str | None = _field(None, "str", "formula such as \"x**2 + x\", or a .csv/.parquet/.npy/.npz file", optional=True)
-    domain: str | None = _field(None, "str", "input ranges, e.g. \"x=0:100, y=0:1000:int\"", optional=True)
-    inputs: tuple[str, ...] | None = _field(None, "names", "input names in order (data columns, or formula inputs incl. unused ones)", optional=True)
-    outputs: tuple[str, ...] | None = _field(None, "names", "output columns of a data file (default: the last)", optional=True)
-    samples: int = _field(10_000, "int", "points sampled from a formula's domain", gt=0)  # ample for 1-6 inputs; sampling is cheap
+    target: str | None = _field(None, "str", 'formula such as "x**2 + x", or a .csv/.parquet/.npy/.npz file',
+                                optional=True)
+    domain: str | None = _field(None, "str", 'input ranges, e.g. "x=0:100, y=0:1000:int"', optional=True)
+    inputs: tuple[str, ...] | None = _field(None, "names", "input names in order: data columns, or a formula's "
+                                            "inputs including unused ones", optional=True)
+    outputs: tuple[str, ...] | None = _field(None, "names", "output columns of a data file (default: the last)",
+                                             optional=True)
+    # ample for smooth targets of 1-6 inputs; sampling a formula costs next to nothing
+    samples: int = _field(10_000, "int", "points sampled from a formula's domain", gt=0)
     sampling: str = _field("uniform", "choice", "how points are placed", choices=("uniform", "grid", "sobol", "lhs"))
     split: tuple[float, ...] = _field((0.8, 0.1, 0.1), "floats", "train,validation,test fractions", ge=0, length=3)
-    holdout: str = _field("none", "choice", "data files: 'edges' keeps the outer 10% of each input's range out as extrapolation set", choices=("none", "edges"))
-    query: str | None = _field(None, "str", "points to predict, e.g. \"45,100; 200,2000\"", optional=True)
+    holdout: str = _field("none", "choice", "data files: 'edges' keeps the outer 5% at each end of every input's "
+                          "range out of training, as the extrapolation set", choices=("none", "edges"))
+    query: str | None = _field(None, "str", 'points to predict, e.g. "45,100; 200,2000"', optional=True)
 
     def _check(self) -> None:
         if abs(sum(self.split) - 1) > 1e-6 or self.split[0] <= 0:
@@ -157,29 +162,45 @@ class Recipe(_Validated):
     section: ClassVar[str] = "recipe"
 
     model: str = _field("mlp", "choice", "network kind", choices=("mlp", "linear"))
-    hidden: tuple[int, ...] = _field((64, 64), "ints", "hidden layer widths, e.g. 40,24,12", gt=0)  # enough for smooth targets of up to ~6 inputs
-    activation: str = _field("tanh", "choice", "hidden activation", choices=("relu", "tanh", "gelu", "silu", "sigmoid", "sin"))  # smooth: reaches 1e-3 where ReLU's kinks stall
-    output_activation: str = _field("none", "choice", "output activation (regression wants none)", choices=("none", "softmax", "sigmoid", "relu", "tanh"))
+    # enough capacity for smooth targets of up to ~6 inputs, small enough to train in seconds
+    hidden: tuple[int, ...] = _field((64, 64), "ints", "hidden layer widths, e.g. 40,24,12", gt=0)
+    # smooth units reach rRMSE 1e-3 and below on smooth targets, where ReLU's kinks stall
+    activation: str = _field("tanh", "choice", "hidden activation",
+                             choices=("relu", "tanh", "gelu", "silu", "sigmoid", "sin"))
+    output_activation: str = _field("none", "choice", "output activation (regression wants none)",
+                                    choices=("none", "softmax", "sigmoid", "relu", "tanh"))
     loss: str = _field("mse", "choice", "training loss", choices=("mse", "rmse", "mae", "huber"))
-    optimizer: str = _field("adam", "choice", "optimizer", choices=("adam", "adamw", "sgd", "rmsprop", "nadam", "lbfgs"))
-    lr: float = _field(3e-3, "float", "learning rate at the start", gt=0)  # Adam on standardised data tolerates 3e-3 and gets there sooner than 1e-3
-    schedule: str = _field("cosine", "choice", "learning-rate schedule", choices=("constant", "cosine", "step", "exponential", "inverse-time", "plateau", "one-cycle"))  # full rate for most of the run, small at the end to settle
+    optimizer: str = _field("adam", "choice", "optimizer",
+                            choices=("adam", "adamw", "sgd", "rmsprop", "nadam", "lbfgs"))
+    # Adam on standardised data tolerates 3e-3 and gets there sooner than Keras's 1e-3
+    lr: float = _field(3e-3, "float", "learning rate at the start", gt=0)
+    # full rate for most of the run, small at the end to settle; never starves early
+    schedule: str = _field("cosine", "choice", "learning-rate schedule", choices=(
+        "constant", "cosine", "step", "exponential", "inverse-time", "plateau", "one-cycle"))
     decay: float = _field(0.0, "float", "inverse-time: lr/(1 + decay*step), as Keras's decay", ge=0)
     decay_rate: float = _field(0.5, "float", "step/exponential/plateau: factor applied per decay-steps", gt=0, lt=1)
-    decay_steps: int = _field(1000, "int", "step/exponential: steps per decay-rate factor; plateau: steps averaged per check", gt=0)
-    batch_size: int = _field(128, "int", "samples per step (capped at the training set)", gt=0)  # small enough for many updates, large enough for an efficient step
+    decay_steps: int = _field(1000, "int", "step/exponential: steps per decay-rate factor; "
+                              "plateau: steps averaged per check", gt=0)
+    # many updates per epoch, yet large enough that a step is not all overhead
+    batch_size: int = _field(128, "int", "samples per step (capped at the training set)", gt=0)
     epochs: int | None = _field(None, "int", "passes over the training set (instead of steps)", gt=0, optional=True)
-    steps: int | None = _field(None, "int", "optimizer steps (default 20000 when epochs is unset)", gt=0, optional=True)
+    steps: int | None = _field(None, "int", "optimizer steps (default 20000 when epochs is unset)", gt=0,
+                               optional=True)
     time_budget: float | None = _field(None, "float", "stop training after this many seconds", gt=0, optional=True)
     repeat_batch: bool = _field(False, "bool", "use the same batch at every step (reproduces the Flux seed)")
-    input_scaling: str = _field("standard", "choice", "input scaling, fitted on the training split", choices=("standard", "minmax", "none"))
-    output_scaling: str = _field("standard", "choice", "output scaling, fitted on the training split", choices=("standard", "minmax", "none"))
+    input_scaling: str = _field("standard", "choice", "input scaling, fitted on the training split",
+                                choices=("standard", "minmax", "none"))
+    output_scaling: str = _field("standard", "choice", "output scaling, fitted on the training split",
+                                 choices=("standard", "minmax", "none"))
     early_stopping: bool = _field(True, "bool", "stop when validation loss stops improving")
-    patience: int = _field(20, "int", "validation checks without improvement before stopping", gt=0)  # 20 checks = 5000 steps: past the noise of a mini-batch loss
+    # 20 checks of 250 steps: well past the noise of a mini-batch loss
+    patience: int = _field(20, "int", "validation checks without improvement before stopping", gt=0)
     restore_best: bool = _field(True, "bool", "end with the weights of the best validation loss")
-    eval_every: int = _field(250, "int", "steps between validation checks and progress updates", gt=0)  # a check costs ~1 % of 250 steps
+    # a validation check costs about 1 % of 250 steps
+    eval_every: int = _field(250, "int", "steps between validation checks and progress updates", gt=0)
     seed: int = _field(0, "int", "drives sampling, initialisation and batching", ge=0)
-    device: str = _field("auto", "choice", "where to train", choices=("auto", "cpu", "gpu"))
+    device: str = _field("auto", "choice", "where to train (auto: a GPU when JAX sees one)",
+                         choices=("auto", "cpu", "gpu"))
     dtype: str = _field("float32", "choice", "floating-point precision", choices=("float32", "float64"))
 
     DEFAULT_STEPS: ClassVar[int] = 20_000  # small nets converge within ~2e4 Adam steps; ~1-2 s in a scan here

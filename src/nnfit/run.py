@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import jax
@@ -15,9 +14,9 @@ from .callbacks import EarlyStopping, History, TimeBudget
 from .domain import SHELLS, Domain
 from .errors import RecipeError
 from .evaluate import SHELL_SAMPLES, metrics
-from .result import Fit
 from .models import Network
 from .recipe import Recipe, Task, split_settings
+from .result import Fit
 from .scaling import Scaler
 from .target import Target
 from .train import Callback, Trainer

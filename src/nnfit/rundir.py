@@ -25,9 +25,9 @@ from safetensors.numpy import save_file
 from .domain import Domain, Interval
 from .errors import RunDirError
 from .evaluate import Query
-from .result import Fit
 from .models import Network
-from .recipe import Recipe, Task, read_config, split_settings, write_config
+from .recipe import read_config, split_settings, write_config
+from .result import Fit
 from .scaling import Scaler
 from .target import Target
 
