@@ -62,6 +62,7 @@ BAD_INPUTS = {
     "predict on a non-run": (["predict", "notarun", "1"], "notarun is not an nnfit run directory"),
     "predict on nothing": (["predict", "nowhere", "1"], "nowhere is not a directory"),
     "unknown config key": (["fit", "--config", "bad.yaml"], "unknown key 'hiden' — did you mean 'hidden'"),
+    "unknown flag": (["fit", "x", *D, "--hiden", "4"], "No such option '--hiden'"),
 }
 
 
@@ -109,6 +110,11 @@ def test_json_output_and_flags_override_the_config(cli, tmp_path):
     assert set(report["evaluation"]) == {"test", "1-1.5x", "1.5-2x"}
     assert [q["inside"] for q in report["queries"]] == [True, False]
     assert report["queries"][0]["truth"] == [0.25]
+
+
+def test_a_flag_replaces_its_alternative_from_the_config(cli, tmp_path):
+    (tmp_path / "r.yaml").write_text("target: x\ndomain: x=0:1\nepochs: 3\nsamples: 300\n")
+    assert json.loads(cli("fit", "--config", "r.yaml", "--steps", "20", "--json").out)["steps"] == 20
 
 
 def test_predict_points_and_input_file(cli, tmp_path):

@@ -69,6 +69,12 @@ def test_linear_weights_are_in_user_units(linear):
     np.testing.assert_allclose(linear.predict([[15.0, 100.0]]), [[3 * 15 - 50 + 7]], rtol=1e-4)
 
 
+def test_repr_is_one_line(quadratic):
+    text = repr(quadratic)
+    assert text.startswith("<Fit f = x**2 + 2*y over x=0:100, y=0:1000:int: mlp 64-64 tanh") and "\n" not in text
+    assert f"test rRMSE {quadratic.evaluation['test']['rrmse']:.3g}>" in text
+
+
 def test_linear_weights_need_a_linear_model(quadratic):
     with pytest.raises(NnfitError, match="only for --model linear"):
         quadratic.linear_weights()

@@ -22,6 +22,7 @@ from .errors import NnfitError
 from .recipe import Recipe, Task, read_config, split_settings
 
 RUNS_DIR = Path("nnfit-runs")
+EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
 EPILOG = """\b
 Examples:
   nnfit fit "x**2 + x" --domain x=1:1000
@@ -55,7 +56,12 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
     from . import data
 
     settings = read_config(config) if config else {}
-    settings.update({k: v for k, v in flags.items() if v is not None})
+    given = {k: v for k, v in flags.items() if v is not None}
+    for pair in EXCLUSIVE:  # a flag replaces its alternative from the config file
+        for name in pair:
+            if name in given:
+                settings.pop(next(other for other in pair if other != name), None)
+    settings.update(given)
     if target is not None:
         settings["target"] = target
     task, recipe = split_settings(settings)
@@ -174,6 +180,10 @@ def run(argv: list[str] | None = None) -> None:
         main.main(args=args, standalone_mode=False, prog_name="nnfit")
     except click.exceptions.Abort:
         sys.exit(130)
+    except click.UsageError as exc:  # a misspelt flag, a missing argument: one line, like our own errors
+        command = exc.ctx.command_path if exc.ctx else "nnfit"
+        click.echo(f"nnfit: error: {exc.format_message()} (see {command} --help)", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -30,14 +30,19 @@ class Fit:
     target: Target
     domain: Domain
     network: Network
-    params: list[dict[str, np.ndarray]]
-    x_scaler: Scaler
-    y_scaler: Scaler
-    history: list[dict] = field(default_factory=list)
-    evaluation: dict[str, dict[str, float]] = field(default_factory=dict)
-    queries: list[Query] = field(default_factory=list)
-    info: dict[str, Any] = field(default_factory=dict)  # steps, seconds, stop reason: not reproducible
+    params: list[dict[str, np.ndarray]] = field(repr=False)
+    x_scaler: Scaler = field(repr=False)
+    y_scaler: Scaler = field(repr=False)
+    history: list[dict] = field(default_factory=list, repr=False)
+    evaluation: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    queries: list[Query] = field(default_factory=list, repr=False)
+    info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
     run_dir: Path | None = None
+
+    def __repr__(self) -> str:
+        test = self.evaluation.get("test", {}).get("rrmse")
+        score = f", test rRMSE {test:.3g}" if test is not None else ""
+        return f"<Fit {self.target.describe()} over {self.domain}: {self.recipe.summary()}{score}>"
 
     @property
     def inputs(self) -> tuple[str, ...]:
