@@ -116,6 +116,7 @@ def test_undefined_target_says_where_and_how_much():
     (Task(target="x", domain="x=0:1, q=0:1"), "range for 'q', which the target does not use"),
     (Task(target="x"), "no range for 'x'"),
     (Task(target="x", domain="x=0:1", inputs=("q",)), "uses x but --inputs lists only q"),
+    (Task(target="x + e", domain="x=0:1, e=0:1"), "'e' is the constant E in formulas, not a variable"),
 ])
 def test_domain_must_match_the_target(task, message):
     with pytest.raises(DomainError, match=message):

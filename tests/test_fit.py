@@ -85,3 +85,11 @@ def test_callable_target_is_fitted_and_evaluated_outside():
     assert result.inputs == ("x", "y")
     assert result.evaluation["test"]["rrmse"] < 0.05
     assert "1.5-2x" in result.evaluation
+
+
+def test_shells_where_the_target_is_undefined_are_measured_where_it_is_defined():
+    result = nnfit.fit("sqrt(x)", domain="x=0:1", samples=500, steps=200)
+    inner, outer = result.evaluation["1-1.5x"], result.evaluation["1.5-2x"]
+    # x < 0 holds half of the 1-1.5x ring ([-0.25, 0) of [-0.25, 1.25] minus [0, 1]) and of the 1.5-2x ring
+    assert inner["n"] + inner["undefined"] == 2000 and 800 < inner["undefined"] < 1200
+    assert np.isfinite(inner["rrmse"]) and np.isfinite(outer["rrmse"])

@@ -94,3 +94,17 @@ def test_power_tower_is_rejected_quickly():
     with pytest.raises(FormulaError):
         parse("9**9**9**9")
     assert time.perf_counter() - start < 0.1
+
+
+@pytest.mark.parametrize("text, outputs", [
+    ("f + x", ("y",)),
+    ("f + y + x", ("z",)),
+    ("f1 * 2; x", ("y1", "y2")),
+    ("u = x; x**2", ("u", "f2")),
+])
+def test_default_output_names_avoid_the_variables(text, outputs):
+    assert parse(text).outputs == outputs
+
+
+def test_variables_in_written_order_however_deep():
+    assert parse("a + 2*b - c*d + sqrt(f)").variables == ("a", "b", "c", "d", "f")

@@ -99,11 +99,16 @@ def _print_summary(result, path: Path) -> None:
     table = Table(box=None, header_style="bold")
     for column in ("where", "set", "points", "RMSE", "rRMSE", "MAE", "max |err|", "R²"):
         table.add_column(column, justify="left" if column in ("where", "set") else "right")
+    undefined = []
     for name, m in result.evaluation.items():
         where = "inside" if name == "test" else "outside"
-        values = (f"{m[k]:.4g}" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2"))
+        values = (f"{m[k]:.4g}" if k in m else "—" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2"))
         table.add_row(where, name, str(m["n"]), *values)
+        if m.get("undefined"):
+            undefined.append(f"{m['undefined']} of {m['n'] + m['undefined']} points in {name}")
     console.print(table)
+    if undefined:
+        console.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
     if result.queries:
         _print_queries(console, result.inputs, result.outputs, result.queries)
     console.print(f"run     {path}")

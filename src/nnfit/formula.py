@@ -107,37 +107,47 @@ def parse(text: str) -> Formula:
     parts = [p.strip() for p in text.split(";")]
     if any(not p for p in parts):
         raise FormulaError(f"empty output in {text!r}: separate several outputs with ';', e.g. \"x**2; sin(x)\"")
-    outputs, expressions, variables = [], [], []
-    for i, part in enumerate(parts):
-        name, body = _split_name(part, default="f" if len(parts) == 1 else f"f{i + 1}")
-        if name in outputs:
+    named, expressions, variables = [], [], []
+    for part in parts:
+        name, body = _split_name(part)
+        if name is not None and name in named:
             raise FormulaError(f"output name {name!r} is used twice in {text!r}")
         tree = _parse_ast(body)
         _check(tree.body, depth=0, source=body)
         _fold_constants(tree.body, source=body)
-        for node in ast.walk(tree.body):
-            if isinstance(node, ast.Name) and node.id not in CONSTANTS and node.id not in FUNCTIONS:
-                if node.id not in variables:
-                    variables.append(node.id)
-        outputs.append(name)
+        names = sorted((n for n in ast.walk(tree.body) if isinstance(n, ast.Name)), key=lambda n: n.col_offset)
+        for node in names:  # in the order they are written
+            if node.id not in CONSTANTS and node.id not in FUNCTIONS and node.id not in variables:
+                variables.append(node.id)
+        named.append(name)
         expressions.append(_to_sympy(tree.body))
     if not variables:
         raise FormulaError(f"the formula {text!r} has no variables — a network needs at least one input, e.g. \"x**2\"")
-    if set(outputs) & set(variables):
-        clash = sorted(set(outputs) & set(variables))[0]
-        raise FormulaError(f"{clash!r} is both an output name and an input variable in {text!r}; rename the output")
+    clash = [n for n in named if n in variables]
+    if clash:
+        raise FormulaError(f"{clash[0]!r} is both an output name and an input variable in {text!r}; rename the output")
+    outputs = _default_names(named, taken=set(variables) | {n for n in named if n})
     return Formula(text, tuple(outputs), tuple(expressions), tuple(variables))
 
 
-def _split_name(part: str, default: str) -> tuple[str, str]:
-    """Split ``"z = x + y"`` into ("z", "x + y"); a part without a leading ``name =`` gets `default`."""
+def _split_name(part: str) -> tuple[str | None, str]:
+    """Split ``"z = x + y"`` into ("z", "x + y"); a part without a leading ``name =`` has no name."""
     match = re.match(r"^\s*([A-Za-z]\w*)\s*=(?!=)(.*)$", part, re.DOTALL)
     if not match:
-        return default, part
+        return None, part
     name, body = match.group(1), match.group(2).strip()
     if not body:
         raise FormulaError(f"output {name!r} has no expression: write \"{name} = x**2 + y\"")
     return name, body
+
+
+def _default_names(named: list[str | None], taken: set[str]) -> list[str]:
+    """Names for unnamed outputs: f (or f1, f2, ... for several), else y, z, out, avoiding `taken`."""
+    for stem in ("f", "y", "z", "out"):  # the last is used even if taken: four clashes is contrived
+        candidates = [stem] if len(named) == 1 else [f"{stem}{i + 1}" for i in range(len(named))]
+        if not set(candidates) & taken:
+            break
+    return [name if name is not None else candidate for name, candidate in zip(named, candidates)]
 
 
 def _parse_ast(body: str) -> ast.Expression:

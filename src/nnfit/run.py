@@ -87,7 +87,12 @@ def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> 
     if result.target.known:
         for shell in SHELLS:
             X = result.domain.sample_shell(shell, SHELL_SAMPLES, rng)
-            sets[shell.name] = metrics(result.target(X), result.predict(X))
+            truth = result.target(X)
+            defined = np.all(np.isfinite(truth), axis=1)  # e.g. sqrt(x) beyond x = 0: not measurable there
+            if defined.any():
+                sets[shell.name] = metrics(truth[defined], result.predict(X[defined]))
+            if not defined.all():
+                sets.setdefault(shell.name, {"n": 0})["undefined"] = int((~defined).sum())
     for name, (X, y) in dataset.holdout.items():
         if len(X):
             sets[name] = metrics(y, result.predict(X))

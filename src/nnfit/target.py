@@ -133,6 +133,10 @@ def match_domain(target: Target, domain_names: tuple[str, ...], declared: bool) 
         raise DomainError(f"no range for {', '.join(repr(m) for m in missing)} — give every input a range, "
                           f'e.g. --domain "{example}"')
     extra = [n for n in domain_names if n not in target.inputs]
+    constants = [n for n in extra if target.kind == "formula" and n in formula_module.CONSTANTS]
+    if constants:
+        raise DomainError(f"{constants[0]!r} is the constant {formula_module.CONSTANTS[constants[0]]} in formulas, "
+                          "not a variable — name that input something else")
     if extra:
         raise DomainError(f"the domain gives a range for {', '.join(repr(e) for e in extra)}, which the target does "
                           f"not use — remove it, or declare it with --inputs {','.join(target.inputs + tuple(extra))} "
