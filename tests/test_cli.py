@@ -62,6 +62,8 @@ BAD_INPUTS = {
     "predict on a non-run": (["predict", "notarun", "1"], "notarun is not an nnfit run directory"),
     "predict on nothing": (["predict", "nowhere", "1"], "nowhere is not a directory"),
     "unknown config key": (["fit", "--config", "bad.yaml"], "unknown key 'hiden' — did you mean 'hidden'"),
+    "existing output directory": (["fit", "x", *D, "--out", "nnfit-runs/earlier"],
+                                  "nnfit-runs/earlier already exists — choose another --out or pass --overwrite"),
     "unknown flag": (["fit", "x", *D, "--hiden", "4"], "No such option '--hiden'"),
 }
 

@@ -18,7 +18,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from .errors import NnfitError
+from .errors import NnfitError, RunDirError
 from .recipe import Recipe, Task, read_config, split_settings
 
 RUNS_DIR = Path("nnfit-runs")
@@ -67,13 +67,15 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
     task, recipe = split_settings(settings)
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
+    path = Path(out) if out else _next_run_dir(task.target or "fit")
+    if path.exists() and not overwrite:
+        raise RunDirError(f"{path} already exists — choose another --out or pass --overwrite")
 
     from .callbacks import RichProgress
     from .run import train
 
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
     result = train(target, domain, dataset, task, recipe, rng, progress)
-    path = Path(out) if out else _next_run_dir(task.target or "fit")
     result.save(path, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
