@@ -14,25 +14,27 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-# public name -> the module that defines it
+# public name -> the module that defines it; no module may share a public name, or importing it
+# would replace the name on the package (tests/test_api.py checks)
 _API = {
-    "fit": "run", "load": "rundir", "Fit": "result", "Recipe": "recipe", "Task": "recipe",
-    "Domain": "domain", "Interval": "domain", "Target": "target", "NnfitError": "errors",
-    "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks", "History": "callbacks",
-    "RichProgress": "callbacks", "TimeBudget": "callbacks",
+    "fit": "run", "doctor": "run", "load": "rundir", "Fit": "result", "Finding": "findings",
+    "Recipe": "recipe", "Task": "recipe", "Domain": "domain", "Interval": "domain", "Target": "target",
+    "NnfitError": "errors", "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks",
+    "History": "callbacks", "RichProgress": "callbacks", "TimeBudget": "callbacks",
 }
 __all__ = [
-    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Fit", "History", "Interval", "NnfitError", "Recipe",
-    "RichProgress", "Target", "Task", "TimeBudget", "__version__", "fit", "load",
+    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NnfitError",
+    "Recipe", "RichProgress", "Target", "Task", "TimeBudget", "__version__", "doctor", "fit", "load",
 ]
 
 if TYPE_CHECKING:
     from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
     from .domain import Domain, Interval
     from .errors import NnfitError
+    from .findings import Finding
     from .recipe import Recipe, Task
     from .result import Fit
-    from .run import fit
+    from .run import doctor, fit
     from .rundir import load
     from .target import Target
     from .train import Callback, ChunkEnd

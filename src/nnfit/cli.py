@@ -23,12 +23,14 @@ from .recipe import Recipe, Task, read_config, split_settings
 
 RUNS_DIR = Path("nnfit-runs")
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 EPILOG = """\b
 Examples:
   nnfit fit "x**2 + x" --domain x=1:1000
   nnfit fit "x^2 + 2*y" --domain "x=0:100, y=0:1000:int" --query "45,100; 200,2000"
   nnfit fit data.csv --inputs a,b --outputs y --holdout edges
   nnfit fit --config examples/seed001-model2.yaml
+  nnfit doctor examples/seed000-softmax.yaml
   nnfit predict nnfit-runs/001-x_2_x "20; 500"
 """
 
@@ -51,10 +53,12 @@ def _options(section: type) -> list[click.Option]:
     return options
 
 
-def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, as_json: bool,
-                 quiet: bool, **flags: Any) -> None:
-    from . import data
-
+def _settings(target: str | None, config: str | None, flags: dict[str, Any]) -> tuple[Task, Recipe]:
+    """Task and Recipe from a config file and flags; a TARGET ending in .yaml/.toml is the config."""
+    if target is not None and Path(target).suffix.lower() in CONFIG_SUFFIXES:
+        if config is not None:
+            raise NnfitError(f"two recipe files given: {target} and --config {config}; give one")
+        target, config = None, target
     settings = read_config(config) if config else {}
     given = {k: v for k, v in flags.items() if v is not None}
     for pair in EXCLUSIVE:  # a flag replaces its alternative from the config file
@@ -64,7 +68,14 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
     settings.update(given)
     if target is not None:
         settings["target"] = target
-    task, recipe = split_settings(settings)
+    return split_settings(settings)
+
+
+def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, as_json: bool,
+                 quiet: bool, **flags: Any) -> None:
+    from . import data
+
+    task, recipe = _settings(target, config, flags)
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
     path = Path(out) if out else _next_run_dir(task.target or "fit")
@@ -79,9 +90,23 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
     result.save(path, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
-                               "run_dir": str(path), **result.info}, indent=2))
+                               "findings": [f.to_dict() for f in result.findings], "run_dir": str(path),
+                               **result.info}, indent=2))
     else:
         _print_summary(result, path)
+
+
+def _doctor_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
+    from .run import doctor
+
+    task, recipe = _settings(target, config, flags)
+    findings = doctor(task=task, recipe=recipe)
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in findings], indent=2))
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]nnfit doctor[/] {task.target} | {recipe.summary()}")
+    _print_findings(console, findings)
 
 
 def _next_run_dir(target: str) -> Path:
@@ -113,7 +138,22 @@ def _print_summary(result, path: Path) -> None:
         console.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
     if result.queries:
         _print_queries(console, result.inputs, result.outputs, result.queries)
+    _print_findings(console, result.findings)
     console.print(f"run     {path}")
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def _print_findings(console: Console, findings) -> None:
+    if not findings:
+        console.print("findings: none — nothing wrong seen before, during or after training")
+        return
+    console.print("findings:")
+    for f in findings:
+        at = f" (step {f.step})" if f.step is not None else ""
+        console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.code}{at}: {f.seen}")
+        console.print(f"      fix: {f.fix}")
 
 
 def _print_queries(console: Console, inputs, outputs, queries) -> None:
@@ -149,6 +189,18 @@ fit_command = click.Command(
             click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
             *_options(Task), *_options(Recipe)])
 main.add_command(fit_command)
+
+doctor_command = click.Command(
+    "doctor", callback=_doctor_command, epilog=EPILOG,
+    help="Diagnose a recipe without fitting it: static checks on the recipe and data, then a probe "
+         "training of a few seconds. TARGET is a formula, a data file, or a recipe file "
+         "(nnfit doctor examples/seed000-softmax.yaml).",
+    params=[click.Argument(["target"], required=False),
+            click.Option(["--config", "-c"], type=click.Path(dir_okay=False),
+                         help="YAML or TOML file of settings; flags override it"),
+            click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
+            *_options(Task), *_options(Recipe)])
+main.add_command(doctor_command)
 
 
 @main.command("predict", epilog=EPILOG)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .domain import Domain, Interval
-from .errors import DataError, DomainError, RecipeError
+from .errors import DataError, DomainError, RecipeError, UndefinedTargetError
 from .recipe import Task
 from .target import Target, match_domain
 
@@ -92,8 +92,9 @@ def check_finite_target(target: Target, X: np.ndarray, y: np.ndarray) -> None:
         return
     where = ", ".join(f"{name} in [{X[bad, i].min():.4g}, {X[bad, i].max():.4g}]"
                       for i, name in enumerate(target.inputs))
-    raise DataError(f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled points "
-                    f"({100 * bad.mean():.1f} %), where {where} — narrow the domain to where it is defined")
+    raise UndefinedTargetError(f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled "
+                               f"points ({100 * bad.mean():.1f} %), where {where} — narrow the domain to where it "
+                               "is defined")
 
 
 def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None,

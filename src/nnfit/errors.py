@@ -23,6 +23,10 @@ class DataError(NnfitError):
     """Data that is missing, unreadable, not what its file claims, or not finite."""
 
 
+class UndefinedTargetError(DataError):
+    """A target that is NaN or inf on part of its domain; the message says where and how often."""
+
+
 class RecipeError(NnfitError):
     """A recipe value or key that is unknown or out of range."""
 

@@ -61,6 +61,14 @@ class Network:
                            "b": jnp.zeros((n_out,), dtype)})
         return params
 
+    def hidden_outputs(self, params: Params, x: jax.Array) -> list[jax.Array]:
+        """Each hidden layer's activations (n, width) for inputs x (n, n_in), first layer first."""
+        hidden, outputs = ACTIVATIONS[self.activation], []
+        for layer in params[:-1]:
+            x = hidden(x @ layer["w"] + layer["b"])
+            outputs.append(x)
+        return outputs
+
     def __call__(self, params: Params, x: jax.Array) -> jax.Array:
         """Outputs (n, n_out) for inputs x (n, n_in), both in scaled units."""
         hidden = ACTIVATIONS[self.activation]

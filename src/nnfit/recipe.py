@@ -198,6 +198,8 @@ class Recipe(_Validated):
     restore_best: bool = _field(True, "bool", "end with the weights of the best validation loss")
     # a validation check costs about 1 % of 250 steps
     eval_every: int = _field(250, "int", "steps between validation checks and progress updates", gt=0)
+    stop_on_error: bool = _field(True, "bool", "end training when the doctor sees an error-level problem "
+                                 "(a loss that cannot move, divergence)")
     seed: int = _field(0, "int", "drives sampling, initialisation and batching", ge=0)
     device: str = _field("auto", "choice", "where to train (auto: a GPU when JAX sees one)",
                          choices=("auto", "cpu", "gpu"))

@@ -14,6 +14,7 @@ import numpy as np
 from .domain import Domain
 from .errors import NnfitError
 from .evaluate import Query, metrics, parse_points
+from .findings import Finding
 from .models import Network
 from .recipe import Recipe, Task
 from .scaling import Scaler
@@ -36,6 +37,7 @@ class Fit:
     history: list[dict] = field(default_factory=list, repr=False)
     evaluation: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     queries: list[Query] = field(default_factory=list, repr=False)
+    findings: list[Finding] = field(default_factory=list, repr=False)  # the doctor's, most telling first
     info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
     run_dir: Path | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -10,10 +11,12 @@ import jax
 import numpy as np
 
 from . import data
+from . import findings as checks
 from .callbacks import EarlyStopping, History, TimeBudget
 from .domain import SHELLS, Domain
-from .errors import RecipeError
-from .evaluate import SHELL_SAMPLES, metrics
+from .errors import RecipeError, UndefinedTargetError
+from .evaluate import SHELL_SAMPLES, metrics, parse_points
+from .findings import Finding
 from .models import Network
 from .recipe import Recipe, Task, split_settings
 from .result import Fit
@@ -22,6 +25,7 @@ from .target import Target
 from .train import Callback, Trainer
 
 TargetSpec = Target | str | Callable[..., Any] | None
+PROBE_SECONDS = 3.0  # long enough for the first validation checks, short enough to answer at once
 
 
 def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *, recipe: Recipe | None = None,
@@ -31,37 +35,64 @@ def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *,
     target: a formula (``"x**2 + x"``), a callable of named inputs, or a .csv/.parquet/.npy/.npz
     path. domain: ``"x=0:100, y=0:1000:int"`` or ``{"x": (0, 100)}``; for data files it is read
     from the data. Any Task or Recipe field may be given as a keyword (``hidden=(40, 24, 12)``)
-    and overrides `recipe`/`task`. Returns a `Fit`; raises NnfitError on bad input.
+    and overrides `recipe`/`task`. Returns a `Fit` whose `findings` hold the doctor's diagnosis;
+    raises NnfitError on bad input.
     """
+    task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
+    rng = np.random.default_rng(recipe.seed)
+    resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
+    return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks)
+
+
+def doctor(target: TargetSpec = None, domain: Domain | str | dict | None = None, *, recipe: Recipe | None = None,
+           task: Task | None = None, probe_seconds: float = PROBE_SECONDS, **settings: Any) -> list[Finding]:
+    """The doctor's diagnosis of a recipe: static checks plus a probe training of about
+    `probe_seconds`. Takes the arguments of `fit`; returns the findings made before and during
+    training, most telling first."""
+    task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
+    rng = np.random.default_rng(recipe.seed)
+    try:
+        resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
+    except UndefinedTargetError as exc:
+        return [Finding("target-undefined", "error", str(exc).split(" — ")[0],
+                        "narrow --domain to where the target is defined", "before")]
+    budget = min(recipe.time_budget or math.inf, probe_seconds)
+    probe = train(resolved, domain_obj, dataset, task, recipe.replace(time_budget=budget), rng)
+    return [f for f in probe.findings if f.stage != "after"]
+
+
+def resolve(target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task | None,
+            settings: dict[str, Any]) -> tuple[Task, Recipe, TargetSpec, Any]:
+    """Task and Recipe from objects plus keyword overrides; text target/domain move into the Task."""
     overrides = dict(settings)
     if isinstance(target, str):
         overrides["target"], target = target, None
     if isinstance(domain, str):
         overrides["domain"], domain = domain, None
     parsed_task, parsed_recipe = split_settings(overrides)
-    task = _merge(task or Task(), parsed_task, overrides)
-    recipe = _merge(recipe or Recipe(), parsed_recipe, overrides)
-    rng = np.random.default_rng(recipe.seed)
-    resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
-    return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks)
+    return (_merge(task or Task(), parsed_task, overrides), _merge(recipe or Recipe(), parsed_recipe, overrides),
+            target, domain)
 
 
 def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, recipe: Recipe,
           rng: np.random.Generator, callbacks: Sequence[Callback] = ()) -> Fit:
-    """Scale, train and evaluate on an already built dataset."""
+    """Scale, train, evaluate and diagnose on an already built dataset."""
     if recipe.early_stopping and len(dataset.val) == 0:
         raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
                           "or set early_stopping to false")
+    queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
     x_scaler = Scaler.fit(X_train, recipe.input_scaling)
     y_scaler = Scaler.fit(y_train, recipe.output_scaling)
     network = Network.build(recipe.model, len(target.inputs), len(target.outputs), recipe.hidden,
                             recipe.activation, recipe.output_activation)
-    history = History()
+    findings = checks.before(recipe, network, target, X_train, y_train, y_scaler.transform(y_train),
+                                    int((~domain.contains(queries)).sum()), len(queries))
+    history, watch = History(), checks.Watch(recipe.stop_on_error)
     stopping = [EarlyStopping(recipe.patience, recipe.restore_best)] if recipe.early_stopping else []
     budget = [TimeBudget(recipe.time_budget)] if recipe.time_budget else []
-    trainer = Trainer(network, recipe, [history, *stopping, *budget, *callbacks])
+    trainer = Trainer(network, recipe, [history, watch, *stopping, *budget, *callbacks])
     start = time.perf_counter()
     params = trainer.run(x_scaler.transform(X_train), y_scaler.transform(y_train),
                          x_scaler.transform(X_val), y_scaler.transform(y_val), jax.random.key(recipe.seed))
@@ -72,9 +103,25 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
                        "stop_reason": trainer.stop_reason or f"completed {trainer.step} steps",
                        "n_params": network.n_params, "n_train": len(X_train)})
     result.evaluation = evaluation(result, dataset, rng)
-    if task.query:
-        result.queries = result.query(task.query)
+    if len(queries):
+        result.queries = result.query(queries)
+    findings += watch.findings + checks.dead_units(network, params, x_scaler.transform(X_train))
+    findings += _after(result, dataset)
+    result.findings = checks.ordered(findings)
     return result
+
+
+def _after(result: Fit, dataset: data.Dataset) -> list[Finding]:
+    """The doctor's checks on the finished fit, from its errors on each split."""
+    X_train, y_train = dataset.part("train")
+    X_val, y_val = dataset.part("val")
+    X_test, y_test = dataset.part("test")
+    X_spread, y_spread = (X_test, y_test) if len(X_test) else (X_train, y_train)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = float(np.mean(result.predict(X_spread).std(axis=0) / y_spread.std(axis=0)))
+    train_metrics = metrics(y_train, result.predict(X_train))
+    val_metrics = metrics(y_val, result.predict(X_val)) if len(X_val) else None
+    return checks.after(result.evaluation, train_metrics, val_metrics, spread)
 
 
 def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:

@@ -25,6 +25,7 @@ from safetensors.numpy import save_file
 from .domain import Domain, Interval
 from .errors import RunDirError
 from .evaluate import Query
+from .findings import Finding
 from .models import Network
 from .recipe import read_config, split_settings, write_config
 from .result import Fit
@@ -46,7 +47,8 @@ def save(fit: Fit, path: Path, overwrite: bool = False) -> Path:
         write_config(staging / "recipe.yaml", fit.task, fit.recipe)
         save_file(_tensors(fit), str(staging / "model.safetensors"), metadata=_metadata(fit))
         _write_json(staging / "metrics.json", {"evaluation": fit.evaluation,
-                                               "queries": [q.to_dict() for q in fit.queries]})
+                                               "queries": [q.to_dict() for q in fit.queries],
+                                               "findings": [f.to_dict() for f in fit.findings]})
         _write_json(staging / "history.json", fit.history)
         _write_json(staging / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
         if path.exists():  # overwrite: move the old run aside only once the new one is complete
@@ -96,7 +98,7 @@ def load(path: str | Path) -> Fit:
                queries=[Query(tuple(q["point"]), tuple(q["prediction"]),
                               tuple(q["truth"]) if q["truth"] is not None else None, q["inside"])
                         for q in metrics["queries"]],
-               info=run, run_dir=path)
+               findings=[Finding(**f) for f in metrics.get("findings", [])], info=run, run_dir=path)
 
 
 def _tensors(fit: Fit) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ class ChunkEnd:
     epoch: float
     train_loss: float  # mean batch loss over the chunk
     val_loss: float | None  # loss on the whole validation split, None without one
+    grad_norm: float  # global norm of the loss gradient on the validation split (else 1024 training rows)
     lr: float | None  # None for L-BFGS
     elapsed: float  # seconds since training started, compilation included
 
@@ -100,15 +101,17 @@ class Trainer:
             return params, opt_state, losses
 
         @jax.jit
-        def validation_loss(params, X, y):
-            return batch_loss(params, X, y)
+        def check(params, X, y):
+            """Loss and global gradient norm on a whole set: once per chunk, off the hot loop."""
+            loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
+            return loss, optax.tree.norm(grads)
 
         device = _device(recipe.device)
         with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(device):
             Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
-            Xv = yv = None
-            if X_val is not None and len(X_val):
-                Xv, yv = jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)
+            has_val = X_val is not None and len(X_val) > 0
+            # without a validation split the gradient is checked on the first training rows
+            Xc, yc = (jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)) if has_val else (Xd[:1024], yd[:1024])
             self.params = network.init(key, dtype)
             opt_state = opt.init(self.params)
             self.step, self.stop_reason = 0, None
@@ -119,9 +122,10 @@ class Trainer:
                 count = min(chunk, self.total_steps - self.step)
                 self.params, opt_state, losses = run_chunk(self.params, opt_state, Xd, yd, plan.rows(self.step, count))
                 self.step += count
-                val = float(validation_loss(self.params, Xv, yv)) if Xv is not None else None
+                check_loss, grad_norm = check(self.params, Xc, yc)
                 event = ChunkEnd(self.step, self.total_steps, self.step / plan.steps_per_epoch,
-                                 float(np.mean(np.asarray(losses))), val,
+                                 float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
+                                 float(grad_norm),
                                  optim.current_lr(recipe, lr_schedule, self.step, opt_state),
                                  time.perf_counter() - start)
                 for callback in self.callbacks:

@@ -1,0 +1,248 @@
+"""The doctor: what is wrong with a recipe, said with the evidence and the fix in the recipe's terms.
+
+It speaks before training (on the recipe and the data), during it (a callback watching the
+loss and gradient) and after it (on the evaluation). Findings are ordered by stage, then
+severity, so a cause seen before training comes ahead of the symptoms it produces.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .models import Network
+from .recipe import Recipe
+from .target import Target
+from .train import Callback, ChunkEnd, Trainer
+
+SEVERITIES = ("error", "warning", "note")
+STAGES = ("before", "during", "after")
+CODES = ("target-undefined", "bounded-output", "unscaled-inputs", "unscaled-outputs", "lr-starved",
+         "repeated-batch", "flat-loss", "diverged", "dead-units", "constant-prediction", "underfit", "overfit",
+         "extrapolation")
+
+# Thresholds, each with why.
+UNSCALED_MAX = 10.0  # |values| beyond 10 put tanh/sigmoid units in saturation and blow up first-step gradients
+UNSCALED_MIN_STD = 0.01  # a spread below 1 % of a unit leaves the first layer's inputs nearly constant
+STARVED_FRACTION = 0.01  # a learning rate under 1 % of its start barely moves the weights any more
+STARVED_EARLY = 0.10  # ...and reaching it within the first 10 % of the run wastes the rest of the run
+FLAT_CHECKS = 3  # validation checks over which a loss that moves less than FLAT_TOL is flat
+FLAT_TOL = 1e-6  # relative change: float32 round-off is ~1e-7, any real learning is far above
+DIVERGED_FACTOR = 1e4  # a loss 10 000x its first value has exploded, not wandered
+DEAD_SHARE = 0.5  # half the ReLU units silent on every training point: half the width is wasted
+DEAD_SAMPLE = 2048  # training rows used to look for live units
+CONSTANT_SPREAD = 0.05  # predictions varying by under 5 % of the targets' spread say nothing
+UNDERFIT_RRMSE = 0.05  # a validation error above 5 % of the targets' spread is poor for a known function
+UNDERFIT_GAP = 1.5  # ...and within 1.5x of the training error: the model, not the data, is the limit
+OVERFIT_RATIO = 2.0  # validation error more than twice the training error
+OVERFIT_FLOOR = 0.01  # ...and itself above 1 % of the spread; below that the gap does not matter
+EXTRAPOLATION_RATIO = 10.0  # a shell error 10x the in-domain error: the fit must not be trusted there
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the doctor saw: a stable code, a severity, the evidence with its number and the fix."""
+
+    code: str
+    severity: str  # "error", "warning" or "note"
+    seen: str
+    fix: str
+    stage: str  # "before", "during" or "after" training
+    step: int | None = None  # the training step it was seen at, for findings made during training
+
+    def __str__(self) -> str:
+        at = f" (step {self.step})" if self.step is not None else ""
+        return f"{self.severity} {self.code}{at}: {self.seen} — fix: {self.fix}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Stage first (causes before symptoms), then severity, then the table order of the codes."""
+    return sorted(findings, key=lambda f: (STAGES.index(f.stage), SEVERITIES.index(f.severity), CODES.index(f.code)))
+
+
+def before(recipe: Recipe, network: Network, target: Target, X_train: np.ndarray, y_train: np.ndarray,
+           y_scaled: np.ndarray, queries_outside: int = 0, n_queries: int = 0) -> list[Finding]:
+    """Static checks on the recipe and the training data (X, y in user units; y also scaled)."""
+    findings = _bounded_output(recipe, y_scaled)
+    if recipe.input_scaling == "none":
+        findings += _unscaled("inputs", X_train, target.inputs, "--input-scaling standard")
+    if recipe.output_scaling == "none":
+        findings += _unscaled("outputs", y_train, target.outputs, "--output-scaling standard")
+    findings += _lr_starved(recipe, len(X_train))
+    findings += _repeated_batch(recipe, len(X_train), network)
+    if queries_outside:
+        findings.append(Finding("extrapolation", "note",
+                                f"{queries_outside} of {n_queries} query points lie outside the training domain",
+                                "expect larger errors there, or widen --domain to cover them", "before"))
+    return findings
+
+
+def _bounded_output(recipe: Recipe, y_scaled: np.ndarray) -> list[Finding]:
+    activation, k = recipe.output_activation, y_scaled.shape[1]
+    fix = "--output-activation none"
+    if activation == "none":
+        return []
+    if activation == "softmax" and k == 1:
+        return [Finding("bounded-output", "error", "softmax over 1 output is always 1.0: the prediction cannot change",
+                        fix, "before")]
+    ranges = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, math.inf), "softmax": (0.0, 1.0)}
+    lo, hi = ranges[activation]
+    outside = (y_scaled < lo) | (y_scaled > hi)
+    if activation == "softmax":
+        outside |= ~np.isclose(y_scaled.sum(axis=1, keepdims=True), 1.0)
+    share = outside.mean()
+    if share == 0:
+        return []
+    scaled = "" if recipe.output_scaling == "none" else f" ({recipe.output_scaling}-scaled)"
+    span = f"[{lo:g}, {hi:g}]" if math.isfinite(hi) else f"[{lo:g}, inf)"
+    return [Finding("bounded-output", "error" if share > 0.1 else "warning",
+                    f"{activation} output can only reach {span}, but {100 * share:.1f} % of the{scaled} training "
+                    f"targets lie outside it (they span {y_scaled.min():.4g}..{y_scaled.max():.4g})", fix, "before")]
+
+
+def _unscaled(which: str, values: np.ndarray, names: tuple[str, ...], fix: str) -> list[Finding]:
+    """Columns far from order 1 while scaling is off, each named with its range."""
+    largest, spread = np.abs(values).max(axis=0), values.std(axis=0)
+    far = (largest > UNSCALED_MAX) | (spread < UNSCALED_MIN_STD)
+    if not far.any():
+        return []
+    spans = ", ".join(f"{name} spans {values[:, i].min():.4g}..{values[:, i].max():.4g}"
+                      for i, name in enumerate(names) if far[i])
+    return [Finding(f"unscaled-{which}", "warning", f"{which} far from order 1 with scaling off: {spans}", fix,
+                    "before")]
+
+
+def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
+    from . import optim  # imports JAX; the other static checks do not need it
+
+    if recipe.optimizer == "lbfgs" or recipe.schedule == "plateau":
+        return []  # the line search and plateau cuts are decided by the run; the watch sees them
+    total = recipe.total_steps(n_train)
+    schedule = optim.schedule(recipe, total)
+    steps = np.unique(np.concatenate([np.geomspace(1, max(total, 1), 400).astype(int), [0, total]]))
+    fractions = np.array([float(schedule(int(s))) for s in steps]) / recipe.lr
+    starved = np.nonzero(fractions < STARVED_FRACTION)[0]
+    if not len(starved) or steps[starved[0]] > STARVED_EARLY * total:
+        return []
+    step = int(steps[starved[0]])
+    return [Finding("lr-starved", "error",
+                    f"{recipe.schedule} schedule: the learning rate falls to {100 * fractions[starved[0]]:.2g} % of "
+                    f"its start ({recipe.lr:g}) after {step} of {total} steps ({100 * step / total:.2g} % of the run)",
+                    "--schedule cosine (or constant); with inverse-time use a decay near 1/steps", "before")]
+
+
+def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Finding]:
+    if not recipe.repeat_batch:
+        return []
+    batch = recipe.batch(n_train)
+    total = recipe.total_steps(n_train)
+    return [Finding("repeated-batch", "warning",
+                    f"the same {batch} samples at every one of {total} steps, for {network.n_params} parameters",
+                    "--no-repeat-batch: shuffled mini-batches of fresh samples", "before")]
+
+
+class Watch(Callback):
+    """The doctor during training: flat loss, zero gradient, divergence. An error can stop the run."""
+
+    def __init__(self, stop_on_error: bool = True) -> None:
+        self.stop_on_error = stop_on_error
+        self.findings: list[Finding] = []
+        self.events: list[ChunkEnd] = []
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        self.events.append(event)
+        loss = event.val_loss if event.val_loss is not None else event.train_loss
+        finding = self._diverged(event, loss) or self._flat(event)
+        if finding is None:
+            return
+        self.findings.append(finding)
+        if self.stop_on_error and finding.severity == "error":
+            trainer.stop(f"doctor: {finding.code} at step {event.step}")
+
+    def _diverged(self, event: ChunkEnd, loss: float) -> Finding | None:
+        if any(f.code == "diverged" for f in self.findings):
+            return None
+        first = self._loss(self.events[0])
+        if math.isfinite(loss) and not (math.isfinite(first) and loss > DIVERGED_FACTOR * first):
+            return None
+        what = "NaN or inf" if not math.isfinite(loss) else f"{loss:.3g}, {loss / first:.3g}x its first value"
+        lr = f"--lr {event.lr / 10:.2g}" if event.lr else "a lower --lr"
+        return Finding("diverged", "error", f"the loss became {what} by step {event.step}",
+                       f"{lr} (a tenth of the current rate), or scale the data", "during", event.step)
+
+    def _flat(self, event: ChunkEnd) -> Finding | None:
+        if any(f.code == "flat-loss" for f in self.findings):
+            return None
+        if event.grad_norm == 0.0:
+            return Finding("flat-loss", "error", f"the gradient is exactly zero at step {event.step}: "
+                           "no weight can change", "look at the output activation and the data's scale", "during",
+                           event.step)
+        if len(self.events) != FLAT_CHECKS:
+            return None
+        losses = np.array([self._loss(e) for e in self.events])
+        change = float(np.max(np.abs(losses - losses[0])) / max(abs(losses[0]), 1e-300))
+        if change >= FLAT_TOL:
+            return None
+        return Finding("flat-loss", "error", f"the loss stayed at {losses[0]:.4g} (relative change {change:.1g}) over "
+                       f"the first {event.step} steps", "raise --lr, or check the output activation and scaling",
+                       "during", event.step)
+
+    @staticmethod
+    def _loss(event: ChunkEnd) -> float:
+        return event.val_loss if event.val_loss is not None else event.train_loss
+
+
+def dead_units(network: Network, params, X_scaled: np.ndarray) -> list[Finding]:
+    """ReLU units that are zero on every one of up to DEAD_SAMPLE training points."""
+    if network.activation != "relu" or len(network.sizes) < 3:
+        return []
+    import jax.numpy as jnp
+
+    outputs = network.hidden_outputs(params, jnp.asarray(X_scaled[:DEAD_SAMPLE], params[0]["w"].dtype))
+    alive = [np.asarray(h > 0).any(axis=0) for h in outputs]
+    dead, total = sum(int((~a).sum()) for a in alive), sum(a.size for a in alive)
+    if dead / total <= DEAD_SHARE:
+        return []
+    per_layer = ", ".join(f"{int((~a).sum())}/{a.size}" for a in alive)
+    return [Finding("dead-units", "warning", f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never "
+                    f"active on the training data (per layer: {per_layer})",
+                    "--activation tanh (or silu), a lower --lr, or --input-scaling standard", "after")]
+
+
+def after(evaluation: dict[str, dict], train: dict[str, float], val: dict[str, float] | None,
+          prediction_spread: float) -> list[Finding]:
+    """Checks on the finished fit: constant output, under- and overfitting, extrapolation error.
+
+    `train`/`val` are metrics on those splits; `prediction_spread` is std(predictions)/std(targets)
+    on the test split.
+    """
+    findings = []
+    if prediction_spread < CONSTANT_SPREAD:
+        findings.append(Finding("constant-prediction", "error",
+                                f"the predictions vary by {100 * prediction_spread:.2g} % of the targets' spread: "
+                                "the network outputs almost a constant",
+                                "look for an earlier finding; else raise --lr or --steps", "after"))
+    if val is not None:
+        t, v = train["rrmse"], val["rrmse"]
+        if v > UNDERFIT_RRMSE and v < UNDERFIT_GAP * t:
+            findings.append(Finding("underfit", "warning",
+                                    f"train rRMSE {t:.3g} and validation rRMSE {v:.3g} are both high and close",
+                                    "more capacity (--hidden 64,64 or wider) or more --steps", "after"))
+        elif v > OVERFIT_FLOOR and v > OVERFIT_RATIO * t:
+            findings.append(Finding("overfit", "warning",
+                                    f"validation rRMSE {v:.3g} is {v / max(t, 1e-300):.1f}x the train rRMSE {t:.3g}",
+                                    "more --samples, a smaller --hidden, or --early-stopping", "after"))
+    inside = evaluation.get("test", {}).get("rrmse")
+    worst = max(((name, m["rrmse"]) for name, m in evaluation.items() if name != "test" and "rrmse" in m),
+                key=lambda item: item[1], default=None)
+    if inside and worst and worst[1] > EXTRAPOLATION_RATIO * inside:
+        findings.append(Finding("extrapolation", "note",
+                                f"outside the training domain ({worst[0]}) the rRMSE is {worst[1]:.3g}, "
+                                f"{worst[1] / inside:.0f}x the in-domain {inside:.3g}",
+                                "trust predictions only inside the domain, or train on a wider --domain", "after"))
+    return findings
