@@ -130,6 +130,14 @@ def test_schedules_that_do_not_starve(settings):
     assert "lr-starved" not in codes(nnfit.doctor("x", domain="x=0:1", probe_seconds=0.5, steps=20_000, **settings))
 
 
+def test_plateau_cuts_that_starve_training_are_seen_during_it():
+    # a plateau check every 10 steps on a target learnt at once: the rate is halved again and again
+    result = nnfit.fit("x", domain="x=0:1", schedule="plateau", decay_rate=0.1, decay_steps=10, steps=20_000,
+                       eval_every=100, early_stopping=False, **SMALL)
+    starved = [f for f in result.findings if f.code == "lr-starved"]
+    assert starved and starved[0].stage == "during" and starved[0].step <= 2000
+
+
 def test_findings_are_ordered_stage_then_severity():
     made = [Finding("underfit", "warning", "", "", "after"), Finding("flat-loss", "error", "", "", "during", 3),
             Finding("repeated-batch", "warning", "", "", "before"),

@@ -157,7 +157,7 @@ class Watch(Callback):
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         self.events.append(event)
         loss = event.val_loss if event.val_loss is not None else event.train_loss
-        finding = self._diverged(event, loss) or self._flat(event)
+        finding = self._diverged(event, loss) or self._flat(event) or self._starved(event)
         if finding is None:
             return
         self.findings.append(finding)
@@ -191,6 +191,17 @@ class Watch(Callback):
         return Finding("flat-loss", "error", f"the loss stayed at {losses[0]:.4g} (relative change {change:.1g}) over "
                        f"the first {event.step} steps", "raise --lr, or check the output activation and scaling",
                        "during", event.step)
+
+    def _starved(self, event: ChunkEnd) -> Finding | None:
+        """The learning rate as run (plateau cuts included) fell below STARVED_FRACTION early on."""
+        start = self.events[0].lr
+        if not start or event.lr is None or any(f.code == "lr-starved" for f in self.findings):
+            return None
+        if event.lr >= STARVED_FRACTION * start or event.step > STARVED_EARLY * event.total_steps:
+            return None
+        return Finding("lr-starved", "warning", f"the learning rate fell to {100 * event.lr / start:.2g} % of its "
+                       f"start by step {event.step} of {event.total_steps}", "--schedule cosine, or a larger "
+                       "--decay-steps for plateau", "during", event.step)
 
     @staticmethod
     def _loss(event: ChunkEnd) -> float:
