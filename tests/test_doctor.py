@@ -25,6 +25,7 @@ def example(name: str) -> dict:
 SEEDS = {
     "seed000-softmax": ("bounded-output", "--output-activation none"),
     "seed001-model1": ("unscaled-inputs", "--input-scaling standard"),
+    "seed001-model2": ("unscaled-inputs", "--input-scaling standard"),
     "seed002-decay": ("lr-starved", "--schedule cosine"),
 }
 
