@@ -72,7 +72,7 @@ BAD_INPUTS = {
 def test_bad_input_gets_one_line_and_exit_2(cli, tmp_path, args, message):
     write_files(tmp_path)
     (tmp_path / "bad.yaml").write_text("target: x\ndomain: x=0:1\nhiden: [4]\n")
-    first = cli("fit", "x", *D, *QUICK, "--out", "nnfit-runs/earlier")
+    first = cli("fit", "x", *D, *QUICK, "--no-report", "--out", "nnfit-runs/earlier")
     assert first.code == 0, first.err
     before = snapshot(tmp_path / "nnfit-runs")
     start = time.perf_counter()

@@ -8,6 +8,7 @@ import pytest
 
 import nnfit
 from nnfit.errors import RunDirError
+from nnfit.plots import REPORT
 from nnfit.rundir import FILES, FORMAT_VERSION
 
 POINTS = np.array([[0.5, 1.0], [2.0, -1.0], [9.0, 9.0]])  # the last is far outside
@@ -18,9 +19,11 @@ def result():
     return nnfit.fit("u = x*y; v = x - y", domain="x=0:3, y=-1:1", samples=2000, steps=500, query="1,0; 5,5")
 
 
-def test_saved_run_holds_every_file(result, tmp_path):
+def test_saved_run_holds_every_file_and_the_report(result, tmp_path):
     path = result.save(tmp_path / "run")
-    assert sorted(p.name for p in path.iterdir()) == sorted(FILES)
+    report_files = ["report.html", *(f"{kind}.png" for kind in REPORT)]
+    assert sorted(p.name for p in path.iterdir()) == sorted([*FILES, *report_files])
+    assert sorted(p.name for p in result.save(tmp_path / "bare", report=False).iterdir()) == sorted(FILES)
     assert json.loads((path / "run.json").read_text())["format_version"] == FORMAT_VERSION
     assert str(tmp_path) not in "".join((path / f).read_text(errors="ignore") for f in FILES)  # no absolute paths
 
@@ -32,6 +35,9 @@ def test_loaded_run_predicts_identically_after_a_move(result, tmp_path):
     np.testing.assert_array_equal(loaded.predict(POINTS), result.predict(POINTS))
     assert loaded.outputs == ("u", "v") and loaded.domain == result.domain
     assert loaded.evaluation == result.evaluation
+    for name, (X, y) in result.points.items():
+        np.testing.assert_array_equal(loaded.points[name][0], X)
+        np.testing.assert_array_equal(loaded.points[name][1], y)
     assert [q.inside for q in loaded.query("1,0; 5,5")] == [True, False]
     assert loaded.query("2,1")[0].truth == (2.0, 1.0)  # a formula target is rebuilt
 
@@ -49,7 +55,7 @@ def test_overwrite_replaces_a_run_whole(result, tmp_path):
     path = tmp_path / "run"
     path.mkdir()
     (path / "stale.txt").write_text("old")
-    result.save(path, overwrite=True)
+    result.save(path, overwrite=True, report=False)
     assert sorted(p.name for p in path.iterdir()) == sorted(FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 

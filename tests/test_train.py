@@ -56,7 +56,8 @@ def test_history_records_each_check():
     trainer, _ = train(Recipe(steps=300, eval_every=100, early_stopping=False))
     records = trainer.callbacks[0].records
     assert [r["step"] for r in records] == [100, 200, 300]
-    assert set(records[0]) == {"step", "epoch", "train_loss", "val_loss", "grad_norm", "lr", "elapsed"}
+    assert set(records[0]) == {"step", "epoch", "train_loss", "val_loss", "val_rrmse", "grad_norm", "lr",
+                                "elapsed"}
     assert records[-1]["epoch"] == pytest.approx(300 / (512 // 128))
 
 

@@ -17,18 +17,19 @@ __version__ = "0.1.0"
 # public name -> the module that defines it; no module may share a public name, or importing it
 # would replace the name on the package (tests/test_api.py checks)
 _API = {
-    "fit": "run", "doctor": "run", "load": "rundir", "Fit": "result", "Finding": "findings",
+    "fit": "run", "doctor": "run", "compare": "comparison", "load": "rundir", "Fit": "result", "Finding": "findings",
     "Recipe": "recipe", "Task": "recipe", "Domain": "domain", "Interval": "domain", "Target": "target",
     "NnfitError": "errors", "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks",
     "History": "callbacks", "RichProgress": "callbacks", "TimeBudget": "callbacks",
 }
 __all__ = [
     "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NnfitError",
-    "Recipe", "RichProgress", "Target", "Task", "TimeBudget", "__version__", "doctor", "fit", "load",
+    "Recipe", "RichProgress", "Target", "Task", "TimeBudget", "__version__", "compare", "doctor", "fit", "load",
 ]
 
 if TYPE_CHECKING:
     from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
+    from .comparison import compare
     from .domain import Domain, Interval
     from .errors import NnfitError
     from .findings import Finding

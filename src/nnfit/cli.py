@@ -31,6 +31,8 @@ Examples:
   nnfit fit data.csv --inputs a,b --outputs y --holdout edges
   nnfit fit --config examples/seed001-model2.yaml
   nnfit doctor examples/seed000-softmax.yaml
+  nnfit report nnfit-runs/001-x_2_x --open
+  nnfit compare examples/seed001-model1.yaml examples/seed001-model2.yaml examples/seed001-default.yaml
   nnfit predict nnfit-runs/001-x_2_x "20; 500"
 """
 
@@ -71,8 +73,8 @@ def _settings(target: str | None, config: str | None, flags: dict[str, Any]) -> 
     return split_settings(settings)
 
 
-def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, as_json: bool,
-                 quiet: bool, **flags: Any) -> None:
+def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, no_report: bool,
+                 as_json: bool, quiet: bool, **flags: Any) -> None:
     from . import data
 
     task, recipe = _settings(target, config, flags)
@@ -87,7 +89,7 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
 
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
     result = train(target, domain, dataset, task, recipe, rng, progress)
-    result.save(path, overwrite=overwrite)
+    result.save(path, overwrite=overwrite, report=not no_report)
     if as_json:
         click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
                                "findings": [f.to_dict() for f in result.findings], "run_dir": str(path),
@@ -104,7 +106,7 @@ def _doctor_command(target: str | None, config: str | None, as_json: bool, **fla
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], indent=2))
         return
-    console = Console(highlight=False)
+    console = _console()
     console.print(f"[bold]nnfit doctor[/] {task.target} | {recipe.summary()}")
     _print_findings(console, findings)
 
@@ -116,8 +118,13 @@ def _next_run_dir(target: str) -> Path:
     return RUNS_DIR / f"{max(taken, default=0) + 1:03d}-{slug or 'fit'}"
 
 
+def _console() -> Console:
+    """stdout for tables; piped or redirected output is not wrapped to a terminal's 80 columns."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
 def _print_summary(result, path: Path) -> None:
-    console = Console(highlight=False)
+    console = _console()
     info = result.info
     console.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
     console.print(f"recipe  {result.recipe.summary()}")
@@ -185,6 +192,7 @@ fit_command = click.Command(
                          help="YAML or TOML file of settings; flags override it"),
             click.Option(["--out", "-o"], help=f"run directory to write [default: {RUNS_DIR}/NNN-<target>]"),
             click.Option(["--overwrite"], is_flag=True, help="replace an existing run directory"),
+            click.Option(["--no-report"], is_flag=True, help="skip report.html and its figures (about 2 s)"),
             click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),
             click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
             *_options(Task), *_options(Recipe)])
@@ -201,6 +209,55 @@ doctor_command = click.Command(
             click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
             *_options(Task), *_options(Recipe)])
 main.add_command(doctor_command)
+
+
+@main.command("compare", epilog=EPILOG)
+@click.argument("entries", nargs=-1, required=True)
+@click.option("--task", "target", help="formula or data file to run every recipe file on")
+@click.option("--domain", help="input ranges for --task, e.g. \"x=0:100, y=0:1000:int\"")
+@click.option("--samples", help="points sampled from the task's domain")
+@click.option("--seed", help="one seed for every recipe [default: the first recipe's]")
+@click.option("--out", "-o", default="compare.html", show_default=True, help="the comparison page to write")
+def compare_command(entries: tuple[str, ...], target: str | None, domain: str | None, samples: str | None,
+                    seed: str | None, out: str) -> None:
+    """Compare ENTRIES (run directories or recipe files) on one task, with the same data and seed."""
+    from .comparison import compare
+
+    given = {k: v for k, v in (("target", target), ("domain", domain), ("samples", samples)) if v is not None}
+    task = None
+    if given:
+        task = split_settings(given)[0]
+    seed_value = Recipe.params()["seed"].coerce("seed", seed) if seed is not None else None
+    comparison = compare(entries, task=task, seed=seed_value)
+    console = _console()
+    rows = comparison.rows()
+    table = Table(box=None, header_style="bold", title="most accurate inside the domain first", title_justify="left")
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    for column in columns:  # a recipe's name is never cut short, whatever the terminal's width
+        width = max(len(name) for name in comparison.names) if column == "recipe" else None
+        table.add_column(column, justify="left" if column == "recipe" else "right", min_width=width)
+    for row in rows:
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v)
+                        for v in (row.get(c) for c in columns)))
+    console.print(table)
+    console.print(f"page    {comparison.write_html(out)}")
+
+
+@main.command("report", epilog=EPILOG)
+@click.argument("run_dir")
+@click.option("--open", "open_page", is_flag=True, help="open the report in a browser, where one exists")
+def report_command(run_dir: str, open_page: bool) -> None:
+    """Rebuild report.html (and its PNG figures) in RUN_DIR from what the run recorded."""
+    from . import report
+    from .rundir import load
+
+    page = report.write(load(run_dir), Path(run_dir))
+    click.echo(f"report  {page}")
+    if open_page:
+        import webbrowser
+
+        if not webbrowser.open(page.resolve().as_uri()):
+            click.echo("no browser found here: open the file above yourself", err=True)
 
 
 @main.command("predict", epilog=EPILOG)
@@ -223,7 +280,7 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
     if as_json:
         click.echo(json.dumps([q.to_dict() for q in queries], indent=2))
         return
-    console = Console(highlight=False)
+    console = _console()
     _print_queries(console, result.inputs, result.outputs, queries)
     outside = sum(not q.inside for q in queries)
     if outside:

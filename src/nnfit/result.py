@@ -38,6 +38,8 @@ class Fit:
     evaluation: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     queries: list[Query] = field(default_factory=list, repr=False)
     findings: list[Finding] = field(default_factory=list, repr=False)  # the doctor's, most telling first
+    # the points each evaluation set was measured on: name -> (X (n, d), y (n, k)), for the plots
+    points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
     info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
     run_dir: Path | None = None
 
@@ -96,12 +98,25 @@ class Fit:
         bias = (b - (mx / sx) @ w) * sy + my
         return weights, bias
 
-    def save(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write the run directory (see `nnfit.rundir`) and return its path."""
+    def save(self, path: str | Path, overwrite: bool = False, report: bool = True) -> Path:
+        """Write the run directory (see `nnfit.rundir`), with report.html unless report=False."""
         from .rundir import save
 
-        self.run_dir = save(self, Path(path), overwrite=overwrite)
+        self.run_dir = save(self, Path(path), overwrite=overwrite, report=report)
         return self.run_dir
+
+    def plot(self, kind: str = "shape"):
+        """A matplotlib Figure: "shape" (curve, heatmaps or slices by input count), "training",
+        "extrapolation", "scatter", "residuals", "weights", "curve", "heatmaps" or "slices"."""
+        from .plots import plot
+
+        return plot(self, kind)
+
+    def _repr_html_(self) -> str:
+        """The summary tables, for Jupyter."""
+        from .report import summary_html
+
+        return summary_html(self)
 
     def _as_inputs(self, X: Any) -> np.ndarray:
         """X as a float64 array (n, d) in input order; raises on a wrong shape or missing name."""

@@ -126,23 +126,25 @@ def _after(result: Fit, dataset: data.Dataset) -> list[Finding]:
 
 def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:
     """Metrics on the test split, on each extrapolation shell when the target is known, and on
-    the data's held-out edges."""
-    sets: dict[str, dict[str, float]] = {}
-    X_test, y_test = dataset.part("test")
-    if len(X_test):
-        sets["test"] = metrics(y_test, result.predict(X_test))
+    the data's held-out edges. The points of each set are kept in `result.points` for the plots."""
+    measured = {"test": dataset.part("test")}
+    undefined = {}
     if result.target.known:
         for shell in SHELLS:
             X = result.domain.sample_shell(shell, SHELL_SAMPLES, rng)
             truth = result.target(X)
             defined = np.all(np.isfinite(truth), axis=1)  # e.g. sqrt(x) beyond x = 0: not measurable there
-            if defined.any():
-                sets[shell.name] = metrics(truth[defined], result.predict(X[defined]))
+            measured[shell.name] = (X[defined], truth[defined])
             if not defined.all():
-                sets.setdefault(shell.name, {"n": 0})["undefined"] = int((~defined).sum())
-    for name, (X, y) in dataset.holdout.items():
+                undefined[shell.name] = int((~defined).sum())
+    measured.update(dataset.holdout)
+    sets: dict[str, dict[str, float]] = {}
+    for name, (X, y) in measured.items():
         if len(X):
             sets[name] = metrics(y, result.predict(X))
+        if name in undefined:
+            sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
+    result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}
     return sets
 
 

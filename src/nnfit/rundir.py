@@ -5,6 +5,8 @@
     metrics.json       evaluation per set and the query table (same recipe and seed: same file)
     history.json       loss and learning rate per validation check
     run.json           steps, wall time and why training stopped (differs between runs)
+    points.npz         the points each evaluation set was measured on, for the plots
+    report.html        the self-contained report, with its figures as PNG files beside it
 
 The directory is written under a temporary name beside its destination and renamed when
 complete, so a crash never leaves half a run that looks whole. No absolute path is stored.
@@ -33,11 +35,12 @@ from .scaling import Scaler
 from .target import Target
 
 FORMAT_VERSION = 1
-FILES = ("recipe.yaml", "model.safetensors", "metrics.json", "history.json", "run.json")
+FILES = ("recipe.yaml", "model.safetensors", "metrics.json", "history.json", "run.json", "points.npz")
 
 
-def save(fit: Fit, path: Path, overwrite: bool = False) -> Path:
-    """Write `fit` to the directory `path`; an existing one is replaced only with overwrite=True."""
+def save(fit: Fit, path: Path, overwrite: bool = False, report: bool = True) -> Path:
+    """Write `fit` to the directory `path`; an existing one is replaced only with overwrite=True.
+    With `report`, report.html and its PNG figures are written too (about a second of plotting)."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise RunDirError(f"{path} already exists — choose another output directory or pass overwrite")
@@ -51,6 +54,12 @@ def save(fit: Fit, path: Path, overwrite: bool = False) -> Path:
                                                "findings": [f.to_dict() for f in fit.findings]})
         _write_json(staging / "history.json", fit.history)
         _write_json(staging / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
+        if report:
+            from . import report as report_module  # matplotlib: loaded only when a report is drawn
+
+            report_module.write(fit, staging)
+        np.savez_compressed(staging / "points.npz", **{f"{name}/{part}": array for name, (X, y) in fit.points.items()
+                                                       for part, array in (("X", X), ("y", y))})
         if path.exists():  # overwrite: move the old run aside only once the new one is complete
             old = path.with_name(f".{path.name}.old")
             os.replace(path, old)
@@ -91,6 +100,12 @@ def load(path: str | Path) -> Fit:
     params = [{"w": tensors[f"layer{i}.w"], "b": tensors[f"layer{i}.b"]} for i in range(len(network.sizes) - 1)]
     domain = Domain(tuple(Interval(**iv) for iv in meta["domain"]))
     metrics = _read_json(path / "metrics.json")
+    try:
+        with np.load(path / "points.npz", allow_pickle=False) as archive:
+            stored = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError) as exc:
+        raise RunDirError(f"{path}/points.npz cannot be read ({exc})") from None
+    points = {key[:-2]: (stored[key], stored[key[:-2] + "/y"]) for key in stored if key.endswith("/X")}
     return Fit(task, recipe, _target(meta), domain, network, params,
                Scaler(meta["scaling"][0], tensors["x_shift"], tensors["x_scale"]),
                Scaler(meta["scaling"][1], tensors["y_shift"], tensors["y_scale"]),
@@ -98,7 +113,7 @@ def load(path: str | Path) -> Fit:
                queries=[Query(tuple(q["point"]), tuple(q["prediction"]),
                               tuple(q["truth"]) if q["truth"] is not None else None, q["inside"])
                         for q in metrics["queries"]],
-               findings=[Finding(**f) for f in metrics.get("findings", [])], info=run, run_dir=path)
+               findings=[Finding(**f) for f in metrics.get("findings", [])], points=points, info=run, run_dir=path)
 
 
 def _tensors(fit: Fit) -> dict[str, np.ndarray]:

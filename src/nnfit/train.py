@@ -30,6 +30,7 @@ class ChunkEnd:
     epoch: float
     train_loss: float  # mean batch loss over the chunk
     val_loss: float | None  # loss on the whole validation split, None without one
+    val_rrmse: float | None  # RMSE / std(y) on the validation split: comparable across recipes
     grad_norm: float  # global norm of the loss gradient on the validation split (else 1024 training rows)
     lr: float | None  # None for L-BFGS
     elapsed: float  # seconds since training started, compilation included
@@ -102,9 +103,13 @@ class Trainer:
 
         @jax.jit
         def check(params, X, y):
-            """Loss and global gradient norm on a whole set: once per chunk, off the hot loop."""
+            """Loss, global gradient norm and rRMSE on a whole set: once per chunk, off the hot loop.
+
+            rRMSE = RMSE / std(y) per output, averaged; an affine scaler leaves it unchanged.
+            """
             loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
-            return loss, optax.tree.norm(grads)
+            rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
+            return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
 
         device = _device(recipe.device)
         with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(device):
@@ -122,10 +127,10 @@ class Trainer:
                 count = min(chunk, self.total_steps - self.step)
                 self.params, opt_state, losses = run_chunk(self.params, opt_state, Xd, yd, plan.rows(self.step, count))
                 self.step += count
-                check_loss, grad_norm = check(self.params, Xc, yc)
+                check_loss, grad_norm, check_rrmse = check(self.params, Xc, yc)
                 event = ChunkEnd(self.step, self.total_steps, self.step / plan.steps_per_epoch,
                                  float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
-                                 float(grad_norm),
+                                 float(check_rrmse) if has_val else None, float(grad_norm),
                                  optim.current_lr(recipe, lr_schedule, self.step, opt_state),
                                  time.perf_counter() - start)
                 for callback in self.callbacks:

@@ -1,0 +1,120 @@
+"""Recipes side by side on one task: the same data and seed for each, one table, overlaid curves."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import plots
+from .errors import NnfitError
+from .recipe import Recipe, Task, read_config, split_settings
+from .result import Fit
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Named fits, most accurate inside the domain first."""
+
+    names: tuple[str, ...]
+    fits: tuple[Fit, ...]
+
+    def rows(self) -> list[dict[str, object]]:
+        """One row per fit: in-domain and per-shell rRMSE, max |error| inside, time, parameters."""
+        rows = []
+        for name, fit in zip(self.names, self.fits):
+            row: dict[str, object] = {"recipe": name, "test rRMSE": fit.evaluation.get("test", {}).get("rrmse")}
+            for set_name, m in fit.evaluation.items():
+                if set_name != "test":
+                    row[f"{set_name} rRMSE"] = m.get("rrmse")
+            row["max |err|"] = fit.evaluation.get("test", {}).get("max_abs_error")
+            row["seconds"] = fit.info.get("seconds")
+            row["parameters"] = fit.network.n_params
+            rows.append(row)
+        return rows
+
+    def figures(self) -> dict[str, Figure]:
+        """Validation rRMSE against training time, and error against distance from the domain."""
+        curves = Figure(figsize=(7, 4), layout="constrained")
+        ax = curves.add_subplot()
+        for name, fit in zip(self.names, self.fits):
+            records = [r for r in fit.history if r.get("val_rrmse") is not None]
+            ax.plot([r["elapsed"] for r in records], [r["val_rrmse"] for r in records], label=name)
+        ax.set(xlabel="training time (s)", ylabel="validation rRMSE", yscale="log", title="training")
+        ax.legend(fontsize=8)
+        extrapolation = Figure(figsize=(7, 4), layout="constrained")
+        ax = extrapolation.add_subplot()
+        for name, fit in zip(self.names, self.fits):
+            ax.plot(*plots.extrapolation_curve(fit), marker="o", label=name)
+        ax.set(xlabel="distance outside the training domain (half-widths; 0 = inside)",
+               ylabel="median |error| / std(y)", yscale="log", title="error against distance from the domain")
+        ax.legend(fontsize=8)
+        return {"training": curves, "extrapolation": extrapolation}
+
+    def write_html(self, path: str | Path) -> Path:
+        """A self-contained compare.html: the table and the overlaid curves."""
+        from .report import STYLE, figure_png
+
+        rows = self.rows()
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows)
+        images = "".join(f'<h2>{name}</h2><img alt="{name}" src="data:image/png;base64,'
+                         f'{base64.b64encode(figure_png(figure)).decode("ascii")}">'
+                         for name, figure in self.figures().items())
+        task = self.fits[0].task
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit compare</title><style>{STYLE}"
+                f"</style></head><body><h1>nnfit compare</h1><p><b>{html.escape(str(task.target))}</b> over "
+                f"<code>{html.escape(str(self.fits[0].domain))}</code></p><table><tr>{head}</tr>{body}</table>"
+                f"{images}</body></html>")
+        path = Path(path)
+        path.write_text(page, encoding="utf-8")
+        return path
+
+
+def compare(entries: Sequence[str | Path], task: Task | None = None, seed: int | None = None) -> Comparison:
+    """Fit or load each entry and compare them.
+
+    An entry is a run directory (its fit is loaded as it is) or a recipe file, run on the shared
+    task: `task` if given, else the first recipe file's. Every recipe runs with the same seed
+    (`seed`, else the first recipe's), so all see the same samples, split and batches order.
+    """
+    from .run import fit
+    from .rundir import load
+
+    if not entries:
+        raise NnfitError("nothing to compare: give run directories or recipe files")
+    recipes: dict[int, Recipe] = {}
+    for i, entry in enumerate(entries):
+        path = Path(entry)
+        if path.is_file() and path.suffix.lower() in CONFIG_SUFFIXES:
+            file_task, recipes[i] = split_settings(read_config(path))
+            task = task or file_task
+        elif not path.is_dir():
+            raise NnfitError(f"{entry} is neither a run directory nor a .yaml/.toml recipe file")
+    if recipes and (task is None or task.target is None):
+        raise NnfitError("no task to run the recipes on: give --task and --domain, or a recipe file with a target")
+    seed = seed if seed is not None else (next(iter(recipes.values())).seed if recipes else 0)
+    fits = [fit(task=task, recipe=recipes[i].replace(seed=seed)) if i in recipes else load(entry)
+            for i, entry in enumerate(entries)]
+    names = [Path(entry).stem if i in recipes else Path(entry).name for i, entry in enumerate(entries)]
+    order = sorted(range(len(fits)), key=lambda i: _score(fits[i]))
+    return Comparison(tuple(names[i] for i in order), tuple(fits[i] for i in order))
+
+
+def _score(fit: Fit) -> float:
+    value = fit.evaluation.get("test", {}).get("rrmse")
+    return value if value is not None and np.isfinite(value) else np.inf
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return html.escape("—" if value is None else str(value))
