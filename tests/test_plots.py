@@ -89,13 +89,19 @@ def test_scatter_draws_each_recorded_set(fits, name):
     np.testing.assert_allclose(ax.collections[0].get_offsets(), np.stack([y[:, 0], fit.predict(X)[:, 0]], axis=1))
 
 
-@pytest.mark.parametrize("name", ["1d", "2d", "4d"])
-def test_extrapolation_curve_grows_outside(fits, name):
+@pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
+def test_extrapolation_draws_the_curve(fits, name):
     fit = fits[name]
     ax, = plots.extrapolation(fit).axes
     x, values = plots.extrapolation_curve(fit)
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), values)
-    assert x[0] == 0 and values[0] < np.nanmax(values[1:])  # inside is best
+    assert ax.get_xlabel().startswith("distance outside the training domain") and x[0] == 0
+
+
+@pytest.mark.parametrize("name", ["1d", "2d", "4d"])
+def test_a_network_is_best_inside_its_domain(fits, name):
+    _, values = plots.extrapolation_curve(fits[name])
+    assert values[0] < np.nanmax(values[1:])
 
 
 def test_distance_in_half_widths():
@@ -103,7 +109,7 @@ def test_distance_in_half_widths():
     np.testing.assert_allclose(plots.distance(fit, np.array([[1.0], [2.5], [-1.0], [4.0]])), [0, 0.5, 1, 2])
 
 
-@pytest.mark.parametrize("name", ["1d", "2d"])
+@pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
 def test_residuals_histogram_counts_the_test_points(fits, name):
     fit = fits[name]
     ax, = plots.residuals(fit).axes
@@ -120,10 +126,12 @@ def test_linear_weights_next_to_the_exact_ones(fits):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["x0", "x1", "x2", "x3", "bias"]
 
 
-def test_mlp_weights_show_the_first_layer(fits):
-    fit = fits["2d"]
+@pytest.mark.parametrize("name", ["1d", "2d", "4d"])
+def test_mlp_weights_show_the_first_layer(fits, name):
+    fit = fits[name]
     ax = plots.weights(fit).axes[0]
     np.testing.assert_array_equal(ax.images[0].get_array(), fit.params[0]["w"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(fit.inputs)
 
 
 @pytest.mark.parametrize("name, kind", [("1d", "curve"), ("2d", "heatmaps"), ("4d", "slices")])
