@@ -7,7 +7,7 @@ import pytest
 from nnfit.callbacks import EarlyStopping, History, TimeBudget
 from nnfit.models import Network
 from nnfit.recipe import Recipe
-from nnfit.train import BatchPlan, Callback, Trainer
+from nnfit.train import BatchPlan, Callback, Trainer, chunk_length
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-1, 1, (512, 2))
@@ -38,6 +38,13 @@ def test_batch_plan_does_not_depend_on_chunking():
     plan = BatchPlan(100, 8, 12, seed=4)
     pieces = np.concatenate([plan.rows(0, 7), plan.rows(7, 30), plan.rows(37, 13)])
     np.testing.assert_array_equal(whole, pieces)
+
+
+@pytest.mark.parametrize("total, every, length", [
+    (20_000, 250, 250), (19_200, 250, 256), (50, 250, 50), (1000, 300, 250), (7919, 250, 250),  # 7919 is prime
+])
+def test_chunks_divide_the_run_where_they_can(total, every, length):
+    assert chunk_length(total, every) == length
 
 
 def test_repeat_batch_uses_the_same_rows_every_step():
