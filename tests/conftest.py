@@ -1,12 +1,20 @@
-"""Shared helpers: run the CLI in-process, as a user would see it (exit code, stdout, stderr)."""
+"""Shared helpers: run the CLI in-process, as a user would see it (exit code, stdout, stderr).
+
+The test run keeps its own compilation cache, so it neither reads nor fills the user's.
+"""
 
 from __future__ import annotations
+
+import os
+import tempfile
 
 from dataclasses import dataclass
 
 import pytest
 
 from nnfit.cli import run
+
+os.environ.setdefault("NNFIT_CACHE_DIR", tempfile.mkdtemp(prefix="nnfit-test-cache-"))
 
 
 @dataclass

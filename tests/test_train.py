@@ -112,3 +112,13 @@ def test_float64_trains_in_float64():
 def test_no_validation_set():
     trainer, _ = train(Recipe(steps=100, early_stopping=False), x_val=None, y_val=None)
     assert trainer.callbacks[0].records[-1]["val_loss"] is None
+
+
+def test_compiled_steps_are_cached_on_disk(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("import nnfit; nnfit.fit('x', domain='x=0:1', samples=300, steps=100)")
+    env = {**__import__("os").environ, "NNFIT_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+    assert any((tmp_path / "cache").iterdir())

@@ -7,6 +7,7 @@ length (`chunk_length`), so a run compiles its step once.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class Trainer:
             rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
             return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
 
+        use_compilation_cache()
         device = _device(recipe.device)
         with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(device):
             Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
@@ -175,6 +177,21 @@ class BatchPlan:
             epoch, pos = divmod(step, self.steps_per_epoch)
             out[i] = self._permutation(epoch)[pos * self.batch:(pos + 1) * self.batch]
         return out
+
+
+def use_compilation_cache() -> None:
+    """Keep compiled steps on disk between runs: a warm start then skips ~1 s of compilation
+    (seed-001 fit: first check after 0.24 s instead of 1.0 s). In $NNFIT_CACHE_DIR, else
+    ~/.cache/nnfit/jax; NNFIT_CACHE_DIR="" turns it off; a cache JAX already has is kept."""
+    if jax.config.jax_compilation_cache_dir:
+        return
+    folder = os.environ.get("NNFIT_CACHE_DIR")
+    if folder is None:
+        folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nnfit", "jax")
+    if not folder:
+        return
+    jax.config.update("jax_compilation_cache_dir", folder)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)  # our compiles take 0.1-1 s: keep all
 
 
 def _device(name: str) -> jax.Device:
