@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-
 from dataclasses import dataclass
 
 import pytest

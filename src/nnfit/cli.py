@@ -131,12 +131,15 @@ def _print_summary(result, path: Path) -> None:
     console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']} "
                   f"({info['n_params']} parameters, {info['n_train']} training samples)")
     table = Table(box=None, header_style="bold")
-    for column in ("where", "set", "points", "RMSE", "rRMSE", "MAE", "max |err|", "R²"):
+    keys = ["rmse", "rrmse", "mae", "max_abs_error", "r2"] + (["spread"] if result.members > 1 else [])
+    headers = {"rmse": "RMSE", "rrmse": "rRMSE", "mae": "MAE", "max_abs_error": "max |err|", "r2": "R²",
+               "spread": "spread"}
+    for column in ("where", "set", "points", *(headers[k] for k in keys)):
         table.add_column(column, justify="left" if column in ("where", "set") else "right")
     undefined = []
     for name, m in result.evaluation.items():
         where = "inside" if name == "test" else "outside"
-        values = (f"{m[k]:.4g}" if k in m else "—" for k in ("rmse", "rrmse", "mae", "max_abs_error", "r2"))
+        values = (f"{m[k]:.4g}" if k in m else "—" for k in keys)
         table.add_row(where, name, str(m["n"]), *values)
         if m.get("undefined"):
             undefined.append(f"{m['undefined']} of {m['n'] + m['undefined']} points in {name}")

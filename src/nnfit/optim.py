@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from .recipe import Recipe
@@ -64,5 +65,5 @@ def current_lr(recipe: Recipe, lr_schedule: optax.Schedule, step: int, opt_state
         return None
     lr = float(lr_schedule(step))
     if recipe.schedule == "plateau":
-        lr *= float(optax.tree_utils.tree_get(opt_state, "scale"))
+        lr *= float(np.mean(optax.tree_utils.tree_get(opt_state, "scale")))  # mean over ensemble members
     return lr

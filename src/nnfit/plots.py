@@ -199,7 +199,7 @@ def exact_linear_weights(fit: Fit) -> tuple[np.ndarray, np.ndarray] | None:
 
 def weights(fit: Fit) -> Figure:
     """Linear model: learned weights and bias next to the exact ones when the target is linear.
-    MLP: the first layer's weights, inputs by units."""
+    MLP: the first layer's weights, inputs by units (of the first member of an ensemble)."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
     if len(fit.params) == 1 and fit.network.output_activation == "none":
@@ -214,7 +214,7 @@ def weights(fit: Fit) -> Figure:
         ax.set(ylabel=f"weight on {fit.outputs[0]} (user units)", title="linear model weights")
         ax.legend(fontsize=8)
     else:
-        first = np.asarray(fit.params[0]["w"])
+        first = np.asarray(fit.member(0)[0]["w"])
         image = ax.imshow(first, aspect="auto", cmap="coolwarm", vmin=-np.abs(first).max(), vmax=np.abs(first).max())
         fig.colorbar(image, ax=ax)
         ax.set_yticks(range(len(fit.inputs)), fit.inputs)

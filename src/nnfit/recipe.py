@@ -198,6 +198,8 @@ class Recipe(_Validated):
     restore_best: bool = _field(True, "bool", "end with the weights of the best validation loss")
     # a validation check costs about 1 % of 250 steps
     eval_every: int = _field(250, "int", "steps between validation checks and progress updates", gt=0)
+    ensemble: int = _field(1, "int", "members trained at once from different initial weights; predictions "
+                           "are their mean, and their spread says where they disagree", gt=0)
     stop_on_error: bool = _field(True, "bool", "end training when the doctor sees an error-level problem "
                                  "(a loss that cannot move, divergence)")
     seed: int = _field(0, "int", "drives sampling, initialisation and batching", ge=0)
@@ -208,6 +210,9 @@ class Recipe(_Validated):
     DEFAULT_STEPS: ClassVar[int] = 20_000  # small nets converge within ~2e4 Adam steps; ~1-2 s in a scan here
 
     def _check(self) -> None:
+        if self.ensemble > 1 and self.optimizer == "lbfgs":
+            raise RecipeError("'ensemble' needs a first-order optimizer; L-BFGS's line search runs one model at a "
+                              "time — use --optimizer adam, or --ensemble 1")
         if self.epochs is not None and self.steps is not None:
             raise RecipeError(f"give 'epochs' or 'steps', not both; got epochs={self.epochs}, steps={self.steps}")
 
@@ -238,7 +243,8 @@ class Recipe(_Validated):
             schedule = self.schedule + (f" {self.decay:g}" if self.schedule == "inverse-time" else "")
             training = f"{self.loss} {self.optimizer} lr {self.lr:g} {schedule} | batch {self.batch_size}, {length}"
         scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}"
-        extras = [x for x in ("repeat-batch" if self.repeat_batch else "",
+        extras = [x for x in (f"ensemble of {self.ensemble}" if self.ensemble > 1 else "",
+                              "repeat-batch" if self.repeat_batch else "",
                               "early-stop" if self.early_stopping else "", self.dtype) if x]
         return f"{body} | {training} | {scaling} | {', '.join(extras)} | seed {self.seed}"
 

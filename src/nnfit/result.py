@@ -56,19 +56,39 @@ class Fit:
     def outputs(self) -> tuple[str, ...]:
         return self.target.outputs
 
+    @property
+    def members(self) -> int:
+        """How many networks were trained at once (`--ensemble`); params have a leading axis if > 1."""
+        return self.recipe.ensemble
+
+    def member(self, index: int = 0) -> list[dict[str, np.ndarray]]:
+        """The parameters of one member of an ensemble (the only one otherwise)."""
+        return self.params if self.members == 1 else jax.tree.map(lambda a: a[index], self.params)
+
     @cached_property
     def _forward(self):
         network = self.network
-        return jax.jit(lambda params, x: network(params, x))
+        forward = lambda params, x: network(params, x)  # noqa: E731
+        return jax.jit(jax.vmap(forward, in_axes=(0, None)) if self.members > 1 else forward)
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions (n, k) at X: an array (n, d) or (d,), a dict of name -> values, or a DataFrame."""
+    def _member_outputs(self, X: Any) -> np.ndarray:
+        """Every member's predictions (members, n, k) in the user's units."""
         Z = self.x_scaler.transform(self._as_inputs(X))
         with jax.enable_x64(self.recipe.dtype == "float64"):
             dtype = jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
             params = jax.tree.map(lambda a: jnp.asarray(a, dtype), self.params)
             out = np.asarray(self._forward(params, jnp.asarray(Z, dtype)), dtype=np.float64)
-        return self.y_scaler.inverse(out)
+        return self.y_scaler.inverse(out.reshape(self.members, len(Z), -1))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions (n, k) at X: an array (n, d) or (d,), a dict of name -> values, or a DataFrame.
+        For an ensemble, the members' mean."""
+        return self._member_outputs(X).mean(axis=0)
+
+    def spread(self, X: Any) -> np.ndarray:
+        """How much an ensemble's members disagree at X: their standard deviation (n, k), in the
+        user's units; zeros for a single network."""
+        return self._member_outputs(X).std(axis=0)
 
     def inside(self, X: Any) -> np.ndarray:
         """Whether each point of X lies inside the training domain."""
@@ -92,7 +112,9 @@ class Fit:
         """For a linear model: weights (d, k) and bias (k,) in the user's units, scaling folded in."""
         if len(self.params) != 1 or self.network.output_activation != "none":
             raise NnfitError("weights in the user's units exist only for --model linear with no output activation")
-        w, b = np.asarray(self.params[0]["w"], np.float64), np.asarray(self.params[0]["b"], np.float64)
+        w, b = (np.asarray(self.params[0][name], np.float64) for name in ("w", "b"))
+        if self.members > 1:  # for affine maps the mean of the weights is the mean of the predictions
+            w, b = w.mean(axis=0), b.mean(axis=0)
         sx, mx, sy, my = self.x_scaler.scale, self.x_scaler.shift, self.y_scaler.scale, self.y_scaler.shift
         weights = w / sx[:, None] * sy[None, :]
         bias = (b - (mx / sx) @ w) * sy + my

@@ -105,7 +105,7 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     result.evaluation = evaluation(result, dataset, rng)
     if len(queries):
         result.queries = result.query(queries)
-    findings += watch.findings + checks.dead_units(network, params, x_scaler.transform(X_train))
+    findings += watch.findings + checks.dead_units(network, result.member(0), x_scaler.transform(X_train))
     findings += _after(result, dataset)
     result.findings = checks.ordered(findings)
     return result
@@ -142,6 +142,8 @@ def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> 
     for name, (X, y) in measured.items():
         if len(X):
             sets[name] = metrics(y, result.predict(X))
+            if result.members > 1:  # how much the members disagree there, in the target's units
+                sets[name]["spread"] = float(result.spread(X).mean())
         if name in undefined:
             sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
     result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}

@@ -65,7 +65,8 @@ class Trainer:
 
     def run(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
             key: jax.Array) -> Params:
-        """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks)."""
+        """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
+        with a leading members axis when the recipe trains an ensemble."""
         recipe = self.recipe
         dtype = jnp.float64 if recipe.dtype == "float64" else jnp.float32
         n = len(X)
@@ -77,8 +78,31 @@ class Trainer:
         loss_fn = optim.LOSSES[recipe.loss]
         network = self.network
 
+        members = recipe.ensemble
+
         def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
             return loss_fn(network(params, xb), yb)
+
+        def update(params, opt_state, xb, yb):
+            """One optimizer step of one member on one batch."""
+            if recipe.optimizer == "lbfgs":
+                value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
+                loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
+                updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
+            else:
+                loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
+                updates, opt_state = opt.update(grads, opt_state, params, value=loss)
+            return optax.apply_updates(params, updates), opt_state, loss
+
+        def measure(params, X, y):
+            """Loss, gradient norm and rRMSE of one member on a whole set."""
+            loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
+            rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
+            return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
+
+        if members > 1:  # every member takes the same batch; they differ by their initial weights
+            update = jax.vmap(update, in_axes=(0, 0, None, None))
+            measure = jax.vmap(measure, in_axes=(0, None, None))
 
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
 
@@ -87,30 +111,16 @@ class Trainer:
             """Steps over rows (count, batch); returns the new state and each step's batch loss."""
 
             def one_step(carry, step_rows):
-                params, opt_state = carry
-                xb, yb = X[step_rows], y[step_rows]
-                if recipe.optimizer == "lbfgs":
-                    value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
-                    loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
-                    updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads,
-                                                    value_fn=value_fn)
-                else:
-                    loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
-                    updates, opt_state = opt.update(grads, opt_state, params, value=loss)
-                return (optax.apply_updates(params, updates), opt_state), loss
+                params, opt_state, loss = update(*carry, X[step_rows], y[step_rows])
+                return (params, opt_state), jnp.mean(loss)
 
             (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), rows)
             return params, opt_state, losses
 
         @jax.jit
         def check(params, X, y):
-            """Loss, global gradient norm and rRMSE on a whole set: once per chunk, off the hot loop.
-
-            rRMSE = RMSE / std(y) per output, averaged; an affine scaler leaves it unchanged.
-            """
-            loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
-            rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
-            return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
+            """Loss, gradient norm and rRMSE on a whole set, averaged over members: once per chunk."""
+            return tuple(jnp.mean(value) for value in measure(params, X, y))
 
         use_compilation_cache()
         device = _device(recipe.device)
@@ -119,8 +129,12 @@ class Trainer:
             has_val = X_val is not None and len(X_val) > 0
             # without a validation split the gradient is checked on the first training rows
             Xc, yc = (jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)) if has_val else (Xd[:1024], yd[:1024])
-            self.params = network.init(key, dtype)
-            opt_state = opt.init(self.params)
+            if members > 1:
+                self.params = jax.vmap(lambda k: network.init(k, dtype))(jax.random.split(key, members))
+                opt_state = jax.vmap(opt.init)(self.params)
+            else:
+                self.params = network.init(key, dtype)
+                opt_state = opt.init(self.params)
             self.step, self.stop_reason = 0, None
             start = time.perf_counter()
             for callback in self.callbacks:
