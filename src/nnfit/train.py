@@ -186,10 +186,12 @@ class BatchPlan:
         """Row indices (count, batch) for steps start .. start + count - 1."""
         if self.repeat:  # the Flux seed's `repeated(...)`: one batch, every step
             return np.broadcast_to(self._permutation(0)[:self.batch], (count, self.batch))
+        epochs, positions = np.divmod(np.arange(start, start + count), self.steps_per_epoch)
         out = np.empty((count, self.batch), np.int32)
-        for i, step in enumerate(range(start, start + count)):
-            epoch, pos = divmod(step, self.steps_per_epoch)
-            out[i] = self._permutation(epoch)[pos * self.batch:(pos + 1) * self.batch]
+        for epoch in np.unique(epochs):  # a chunk spans one epoch or a few: one slice each
+            chosen = epochs == epoch
+            batches = self._permutation(int(epoch))[:self.steps_per_epoch * self.batch].reshape(-1, self.batch)
+            out[chosen] = batches[positions[chosen]]
         return out
 
 
