@@ -140,10 +140,11 @@ def test_data_file_with_edges_holdout(cli, tmp_path):
 
 def test_help_lists_every_recipe_flag(cli):
     out = cli("fit", "--help").out
-    for flag in ("--domain", "--hidden", "--activation", "--output-activation", "--loss", "--optimizer", "--lr",
-                 "--schedule", "--decay", "--batch-size", "--epochs", "--steps", "--time-budget", "--repeat-batch",
-                 "--input-scaling", "--output-scaling", "--early-stopping", "--patience", "--restore-best",
-                 "--seed", "--device", "--dtype", "--samples", "--sampling", "--query", "--config", "--json"):
+    flags = ("--domain --hidden --activation --output-activation --loss --optimizer --lr --schedule --decay "
+             "--batch-size --epochs --steps --budget --target --repeat-batch --ensemble --input-scaling "
+             "--output-scaling --early-stopping --patience --restore-best --seed --device --dtype --samples "
+             "--sampling --query --config --json").split()
+    for flag in flags:
         assert flag in out
     assert "Examples:" in out
 

@@ -25,6 +25,11 @@ def test_default_recipe_is_the_correct_one():
     ("early_stopping", "false", False),
     ("optimizer", "RMSprop", "rmsprop"),
     ("schedule", "inverse_time", "inverse-time"),
+    ("time_budget", "30s", 30.0),
+    ("time_budget", "2m", 120.0),
+    ("time_budget", "1.5h", 5400.0),
+    ("time_budget", "45", 45.0),
+    ("target_rrmse", "1e-4", 1e-4),
 ])
 def test_values_from_flags_and_files_are_coerced(field, text, value):
     assert getattr(Recipe(**{field: text}), field) == value
@@ -42,6 +47,8 @@ def test_values_from_flags_and_files_are_coerced(field, text, value):
     ({"early_stopping": "maybe"}, "true or false"),
     ({"decay_rate": 1.5}, "must be < 1"),
     ({"lr": float("nan")}, "finite"),
+    ({"time_budget": "soon"}, "must be a duration such as 30s, 2m or 1h; got 'soon'"),
+    ({"target_rrmse": 1e-9}, "below what float32 can resolve"),
 ])
 def test_bad_recipe_values_name_the_field_and_value(settings, message):
     with pytest.raises(RecipeError, match=message.replace("(", r"\(")):

@@ -70,3 +70,20 @@ def test_progress_bar_reports_the_steps():
 def test_time_budget_from_the_recipe():
     result = nnfit.fit("sin(x)", domain="x=0:6", samples=300, steps=10**7, time_budget=1, early_stopping=False)
     assert result.info["stop_reason"].startswith("time budget of 1 s")
+
+
+def test_an_accuracy_target_stops_training_when_reached():
+    result = nnfit.fit("x", domain="x=0:1", samples=2000, steps=20_000, target_rrmse=1e-2, eval_every=100)
+    assert result.info["stop_reason"].startswith("reached the target: validation rRMSE")
+    assert result.info["steps"] < 20_000
+    assert result.history[-1]["val_rrmse"] <= 1e-2
+
+
+def test_a_target_not_reached_is_said_plainly():
+    result = nnfit.fit("sin(5*x)", domain="x=0:6", samples=1000, steps=300, target_rrmse=1e-6)
+    assert result.info["stop_reason"].startswith("all 300 steps ran; validation rRMSE")
+    assert "did not reach the target 1e-06 — raise --steps or --budget" in result.info["stop_reason"]
+
+
+def test_float64_allows_targets_below_float32():
+    assert nnfit.Recipe(dtype="float64", target_rrmse=1e-9).target_rrmse == 1e-9

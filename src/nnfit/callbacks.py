@@ -57,6 +57,28 @@ class TimeBudget(Callback):
             trainer.stop(f"time budget of {self.seconds:g} s spent at step {event.step}")
 
 
+class AccuracyTarget(Callback):
+    """Stops once the validation rRMSE reaches `target`; at the end says whether it did."""
+
+    def __init__(self, target: float) -> None:
+        self.target = target
+        self.reached = False
+        self.last: float | None = None
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        self.last = event.val_rrmse
+        if event.val_rrmse is not None and event.val_rrmse <= self.target:
+            self.reached = True
+            trainer.stop(f"reached the target: validation rRMSE {event.val_rrmse:.3g} <= {self.target:g} "
+                         f"at step {event.step}")
+
+    def on_train_end(self, trainer: Trainer) -> None:
+        if not self.reached and self.last is not None:
+            why = trainer.stop_reason or f"all {trainer.step} steps ran"
+            trainer.stop_reason = (f"{why}; validation rRMSE {self.last:.3g} did not reach the target "
+                                   f"{self.target:g} — raise --steps or --budget")
+
+
 class RichProgress(Callback):
     """A Rich progress bar on stderr with the step, losses and learning rate."""
 

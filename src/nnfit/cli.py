@@ -43,7 +43,7 @@ def _options(section: type) -> list[click.Option]:
     for name, param in section.params().items():
         if name == "target":
             continue
-        flag = "--" + name.replace("_", "-")
+        flag = param.flag or "--" + name.replace("_", "-")
         default = section.defaults()[name]
         shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
         help_text = f"{param.help} [default: {shown}]"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from .errors import RecipeError
 class Param:
     """How one field is checked and explained: its kind, allowed values and help."""
 
-    kind: str  # "int", "float", "bool", "choice", "str", "ints", "floats", "names"
+    kind: str  # "int", "float", "seconds", "bool", "choice", "str", "ints", "floats", "names"
     help: str
     choices: tuple[str, ...] = ()
     gt: float | None = None  # value must be > gt
@@ -33,6 +34,7 @@ class Param:
     lt: float | None = None  # value must be < lt
     optional: bool = False  # None (unset) allowed
     length: int | None = None  # exact length of a list
+    flag: str | None = None  # the command-line flag, when not --field-name
 
     def coerce(self, name: str, value: Any) -> Any:
         """The value converted to this field's type; raises RecipeError naming the bad value."""
@@ -72,6 +74,8 @@ class Param:
             return text
         if self.kind == "str":
             return str(value)
+        if self.kind == "seconds" and isinstance(value, str):
+            value = _seconds(name, value)
         number = self._number(name, value)
         for bound, ok, word in ((self.gt, lambda b: number > b, ">"), (self.ge, lambda b: number >= b, ">="),
                                 (self.lt, lambda b: number < b, "<")):
@@ -80,7 +84,7 @@ class Param:
         return number
 
     def _number(self, name: str, value: Any) -> int | float:
-        what = "a whole number" if self.kind == "int" else "a number"
+        what = {"int": "a whole number", "seconds": "a duration such as 30s, 2m or 1h"}.get(self.kind, "a number")
         if isinstance(value, bool):
             raise RecipeError(f"'{name}' must be {what}; got {value!r}")
         try:
@@ -186,7 +190,10 @@ class Recipe(_Validated):
     epochs: int | None = _field(None, "int", "passes over the training set (instead of steps)", gt=0, optional=True)
     steps: int | None = _field(None, "int", "optimizer steps (default 20000 when epochs is unset)", gt=0,
                                optional=True)
-    time_budget: float | None = _field(None, "float", "stop training after this many seconds", gt=0, optional=True)
+    time_budget: float | None = _field(None, "seconds", "stop training after this long: 30s, 2m, 1h, or seconds",
+                                       gt=0, optional=True, flag="--budget")
+    target_rrmse: float | None = _field(None, "float", "stop once the validation rRMSE reaches this, e.g. 1e-4",
+                                        gt=0, optional=True, flag="--target")
     repeat_batch: bool = _field(False, "bool", "use the same batch at every step (reproduces the Flux seed)")
     input_scaling: str = _field("standard", "choice", "input scaling, fitted on the training split",
                                 choices=("standard", "minmax", "none"))
@@ -209,7 +216,13 @@ class Recipe(_Validated):
 
     DEFAULT_STEPS: ClassVar[int] = 20_000  # small nets converge within ~2e4 Adam steps; ~1-2 s in a scan here
 
+    FLOAT32_FLOOR: ClassVar[float] = 1e-7  # float32 resolves 1.2e-7 relative: no rRMSE below that is real
+
     def _check(self) -> None:
+        if self.target_rrmse is not None and self.dtype == "float32" and self.target_rrmse < self.FLOAT32_FLOOR:
+            raise RecipeError(f"a target rRMSE of {self.target_rrmse:g} is below what float32 can resolve "
+                              f"(about {self.FLOAT32_FLOOR:g}) — use --dtype float64, or a target of at least "
+                              f"{self.FLOAT32_FLOOR:g}")
         if self.ensemble > 1 and self.optimizer == "lbfgs":
             raise RecipeError("'ensemble' needs a first-order optimizer; L-BFGS's line search runs one model at a "
                               "time — use --optimizer adam, or --ensemble 1")
@@ -250,6 +263,18 @@ class Recipe(_Validated):
 
 
 SECTIONS = (Task, Recipe)
+_UNITS = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def _seconds(name: str, text: str) -> float | str:
+    """"30s", "2m", "1.5h" or "45" in seconds; other text is returned for the number check to refuse."""
+    match = re.fullmatch(r"\s*([0-9.eE+-]+)\s*(s|m|min|h)?\s*", text)
+    if not match:
+        return text
+    try:
+        return float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    except ValueError:
+        return text
 
 
 def unknown_keys(values: Mapping[str, Any], known: Mapping[str, Any]) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import data
 from . import findings as checks
-from .callbacks import EarlyStopping, History, TimeBudget
+from .callbacks import AccuracyTarget, EarlyStopping, History, TimeBudget
 from .domain import SHELLS, Domain
 from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
@@ -92,6 +92,7 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     history, watch = History(), checks.Watch(recipe.stop_on_error)
     stopping = [EarlyStopping(recipe.patience, recipe.restore_best)] if recipe.early_stopping else []
     budget = [TimeBudget(recipe.time_budget)] if recipe.time_budget else []
+    budget += [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
     trainer = Trainer(network, recipe, [history, watch, *stopping, *budget, *callbacks])
     start = time.perf_counter()
     params = trainer.run(x_scaler.transform(X_train), y_scaler.transform(y_train),
