@@ -19,11 +19,11 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import NnfitError, RunDirError
-from .recipe import Recipe, Task, read_config, split_settings
+from .evaluate import HEADINGS, table_keys
+from .recipe import CONFIG_SUFFIXES, Recipe, Task, read_config, split_settings
 
 RUNS_DIR = Path("nnfit-runs")
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
-CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 EPILOG = """\b
 Examples:
   nnfit fit "x**2 + x" --domain x=1:1000
@@ -131,10 +131,8 @@ def _print_summary(result, path: Path) -> None:
     console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']} "
                   f"({info['n_params']} parameters, {info['n_train']} training samples)")
     table = Table(box=None, header_style="bold")
-    keys = ["rmse", "rrmse", "mae", "max_abs_error", "r2"] + (["spread"] if result.members > 1 else [])
-    headers = {"rmse": "RMSE", "rrmse": "rRMSE", "mae": "MAE", "max_abs_error": "max |err|", "r2": "R²",
-               "spread": "spread"}
-    for column in ("where", "set", "points", *(headers[k] for k in keys)):
+    keys = table_keys(result.members)
+    for column in ("where", "set", "points", *(HEADINGS[k] for k in keys)):
         table.add_column(column, justify="left" if column in ("where", "set") else "right")
     undefined = []
     for name, m in result.evaluation.items():

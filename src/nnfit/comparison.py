@@ -13,10 +13,8 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .errors import NnfitError
-from .recipe import Recipe, Task, read_config, split_settings
+from .recipe import CONFIG_SUFFIXES, Recipe, Task, read_config, split_settings
 from .result import Fit
-
-CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 
 
 @dataclass(frozen=True)

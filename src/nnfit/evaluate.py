@@ -10,6 +10,13 @@ import numpy as np
 from .errors import NnfitError
 
 METRICS = ("rmse", "rrmse", "mae", "max_abs_error", "r2")
+HEADINGS = {"rmse": "RMSE", "rrmse": "rRMSE", "mae": "MAE", "max_abs_error": "max |err|", "r2": "R²",
+            "spread": "spread"}
+
+
+def table_keys(members: int) -> list[str]:
+    """The metric columns of a summary table: the spread too for an ensemble."""
+    return [*METRICS, *(["spread"] if members > 1 else [])]
 SHELL_SAMPLES = 2000  # points per extrapolation shell: rRMSE to about 2 significant digits
 
 

@@ -295,6 +295,9 @@ def split_settings(values: Mapping[str, Any]) -> tuple[Task, Recipe]:
     return task, recipe
 
 
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
 def read_config(path: str | Path) -> dict[str, Any]:
     """The flat mapping in a YAML (.yaml/.yml) or TOML (.toml) config file."""
     path = Path(path)
@@ -304,7 +307,7 @@ def read_config(path: str | Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() == ".toml":
             values = tomllib.loads(text)
-        elif path.suffix.lower() in (".yaml", ".yml"):
+        elif path.suffix.lower() in CONFIG_SUFFIXES:
             values = yaml.safe_load(text)
         else:
             raise RecipeError(f"config file {path} must end in .yaml, .yml or .toml")

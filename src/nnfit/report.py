@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from . import plots
+from .evaluate import HEADINGS, table_keys
 from .result import Fit
 
 STYLE = """
@@ -34,14 +35,13 @@ def summary_html(fit: Fit) -> str:
     if fit.info:
         parts.append(f"<p>trained {fit.info.get('steps')} steps in {fit.info.get('seconds', 0):.1f} s — "
                      f"{_e(str(fit.info.get('stop_reason')))}</p>")
-    keys = ["rmse", "rrmse", "mae", "max_abs_error", "r2"] + (["spread"] if fit.members > 1 else [])
+    keys = table_keys(fit.members)
     rows = "".join(
         f"<tr><td>{'inside' if name == 'test' else 'outside'}</td><td>{_e(name)}</td><td>{m['n']}</td>"
         + "".join(f"<td>{m[k]:.4g}</td>" if k in m else "<td>—</td>" for k in keys) + "</tr>"
         for name, m in fit.evaluation.items())
-    spread = "<th>spread</th>" if fit.members > 1 else ""
-    parts.append("<table><tr><th>where</th><th>set</th><th>points</th><th>RMSE</th><th>rRMSE</th><th>MAE</th>"
-                 f"<th>max |err|</th><th>R²</th>{spread}</tr>{rows}</table>")
+    head = "".join(f"<th>{_e(HEADINGS[k])}</th>" for k in keys)
+    parts.append(f"<table><tr><th>where</th><th>set</th><th>points</th>{head}</tr>{rows}</table>")
     if fit.queries:
         head = "".join(f"<th>{_e(n)}</th>" for n in (*fit.inputs, *fit.outputs, "true", "abs err", "rel err", ""))
         body = "".join(
