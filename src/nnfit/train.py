@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -75,52 +76,8 @@ class Trainer:
         chunk = chunk_length(self.total_steps, recipe.eval_every)
         lr_schedule = optim.schedule(recipe, self.total_steps)
         opt = optim.optimizer(recipe, self.total_steps)
-        loss_fn = optim.LOSSES[recipe.loss]
-        network = self.network
-
-        members = recipe.ensemble
-
-        def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
-            return loss_fn(network(params, xb), yb)
-
-        def update(params, opt_state, xb, yb):
-            """One optimizer step of one member on one batch."""
-            if recipe.optimizer == "lbfgs":
-                value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
-                loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
-                updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
-            else:
-                loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
-                updates, opt_state = opt.update(grads, opt_state, params, value=loss)
-            return optax.apply_updates(params, updates), opt_state, loss
-
-        def measure(params, X, y):
-            """Loss, gradient norm and rRMSE of one member on a whole set."""
-            loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
-            rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
-            return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
-
-        if members > 1:  # every member takes the same batch; they differ by their initial weights
-            update = jax.vmap(update, in_axes=(0, 0, None, None))
-            measure = jax.vmap(measure, in_axes=(0, None, None))
-
+        programs = build_programs(self.network, recipe, opt)
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
-
-        @jax.jit
-        def run_chunk(params, opt_state, X, y, rows):
-            """Steps over rows (count, batch); returns the new state and each step's batch loss."""
-
-            def one_step(carry, step_rows):
-                params, opt_state, loss = update(*carry, X[step_rows], y[step_rows])
-                return (params, opt_state), jnp.mean(loss)
-
-            (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), rows)
-            return params, opt_state, losses
-
-        @jax.jit
-        def check(params, X, y):
-            """Loss, gradient norm and rRMSE on a whole set, averaged over members: once per chunk."""
-            return tuple(jnp.mean(value) for value in measure(params, X, y))
 
         use_compilation_cache()
         device = _device(recipe.device)
@@ -129,21 +86,17 @@ class Trainer:
             has_val = X_val is not None and len(X_val) > 0
             # without a validation split the gradient is checked on the first training rows
             Xc, yc = (jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)) if has_val else (Xd[:1024], yd[:1024])
-            if members > 1:
-                self.params = jax.vmap(lambda k: network.init(k, dtype))(jax.random.split(key, members))
-                opt_state = jax.vmap(opt.init)(self.params)
-            else:
-                self.params = network.init(key, dtype)
-                opt_state = opt.init(self.params)
+            self.params, opt_state = programs.init(key, dtype)
             self.step, self.stop_reason = 0, None
             start = time.perf_counter()
             for callback in self.callbacks:
                 callback.on_train_begin(self)
             while self.step < self.total_steps and self.stop_reason is None:
                 count = min(chunk, self.total_steps - self.step)
-                self.params, opt_state, losses = run_chunk(self.params, opt_state, Xd, yd, plan.rows(self.step, count))
+                self.params, opt_state, losses = programs.run_chunk(self.params, opt_state, Xd, yd,
+                                                                    plan.rows(self.step, count))
                 self.step += count
-                check_loss, grad_norm, check_rrmse = check(self.params, Xc, yc)
+                check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
                 event = ChunkEnd(self.step, self.total_steps, self.step / plan.steps_per_epoch,
                                  float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
                                  float(check_rrmse) if has_val else None, float(grad_norm),
@@ -154,6 +107,67 @@ class Trainer:
             for callback in self.callbacks:
                 callback.on_train_end(self)
             return self.params
+
+
+class Programs(NamedTuple):
+    """What the loop runs: `init(key, dtype)` -> (params, opt_state); the jitted
+    `run_chunk(params, opt_state, X, y, rows (count, batch))` -> (params, opt_state, losses (count,));
+    the jitted `check(params, X, y)` -> (loss, gradient norm, rRMSE) on a whole set."""
+
+    init: Callable
+    run_chunk: Callable
+    check: Callable
+
+
+def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransformationExtraArgs) -> Programs:
+    """The step and check functions of a recipe; with an ensemble, mapped over a members axis."""
+    loss_fn = optim.LOSSES[recipe.loss]
+
+    def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        return loss_fn(network(params, xb), yb)
+
+    def update(params, opt_state, xb, yb):
+        """One optimizer step of one member on one batch."""
+        if recipe.optimizer == "lbfgs":
+            value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
+            loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
+            updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
+        else:
+            loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
+            updates, opt_state = opt.update(grads, opt_state, params, value=loss)
+        return optax.apply_updates(params, updates), opt_state, loss
+
+    def measure(params, X, y):
+        """Loss, gradient norm and rRMSE of one member on a whole set."""
+        loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
+        rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
+        return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
+
+    def init(key: jax.Array, dtype) -> tuple[Params, optax.OptState]:
+        params = network.init(key, dtype)
+        return params, opt.init(params)
+
+    if recipe.ensemble > 1:  # every member takes the same batch; they differ by their initial weights
+        update = jax.vmap(update, in_axes=(0, 0, None, None))
+        measure = jax.vmap(measure, in_axes=(0, None, None))
+        single_init = init
+        init = lambda key, dtype: jax.vmap(lambda k: single_init(k, dtype))(  # noqa: E731
+            jax.random.split(key, recipe.ensemble))
+
+    @jax.jit
+    def run_chunk(params, opt_state, X, y, rows):
+        def one_step(carry, step_rows):
+            params, opt_state, loss = update(*carry, X[step_rows], y[step_rows])
+            return (params, opt_state), jnp.mean(loss)
+
+        (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), rows)
+        return params, opt_state, losses
+
+    @jax.jit
+    def check(params, X, y):
+        return tuple(jnp.mean(value) for value in measure(params, X, y))  # averaged over members
+
+    return Programs(init, run_chunk, check)
 
 
 def chunk_length(total: int, every: int) -> int:
