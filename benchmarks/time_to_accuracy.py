@@ -1,0 +1,207 @@
+"""Time to accuracy: the validation rRMSE each fitter has reached after 1, 3 and 10 s of wall time
+(compilation included), and the time each needs to reach 1e-2, 1e-3 and 1e-4.
+
+    python benchmarks/time_to_accuracy.py [--tasks seed001] [--budget 10] [--repeats 3]
+
+Every fitter gets the same samples, split by nnfit's data module: nnfit's default recipe;
+scikit-learn's MLPRegressor on raw data and in a scaled pipeline; hand-written PyTorch loops
+(standardised with Adam at batch 1024, standardised with full-batch L-BFGS, and the seed-001
+Keras recipe on raw data: Nadam 0.02, batch 50). Peers not installed are skipped
+(pip install -e ".[bench]"). Writes time_to_accuracy.md and .json; figures are medians over
+--repeats runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+import nnfit
+from nnfit import data
+from nnfit.recipe import Task
+
+TASKS = {  # name -> formula, domain, samples
+    "seed000": ("x**2 + x", "x=1:1000", 10_000),
+    "seed001": ("x^2 + 2*y", "x=0:100, y=0:999:int", 80_000),
+    "seed002": ("x3 - x2", "x0=0:1, x1=0:1, x2=0:1, x3=0:1", 20_000),
+}
+CHECKPOINTS = (1.0, 3.0, 10.0)  # seconds of wall time
+LEVELS = (1e-2, 1e-3, 1e-4)  # rRMSE levels whose time is reported
+
+Curve = list[tuple[float, float]]  # (seconds since the fitter started, validation rRMSE)
+
+
+def split(task_name: str) -> tuple[np.ndarray, ...]:
+    formula, domain, samples = TASKS[task_name]
+    inputs = ("x0", "x1", "x2", "x3") if task_name == "seed002" else None
+    task = Task(target=formula, domain=domain, samples=samples, inputs=inputs)
+    _, _, dataset = data.prepare(task, np.random.default_rng(0))
+    return (*dataset.part("train"), *dataset.part("val"))
+
+
+def rrmse(pred: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean(np.sqrt(np.mean((pred.reshape(y.shape) - y) ** 2, axis=0)) / y.std(axis=0)))
+
+
+def nnfit_default(task_name: str, budget: float) -> Curve:
+    formula, domain, samples = TASKS[task_name]
+    inputs = ["x0", "x1", "x2", "x3"] if task_name == "seed002" else None
+    start = time.perf_counter()
+    curve: Curve = []
+
+    class Record(nnfit.Callback):
+        def on_chunk_end(self, trainer, event):
+            curve.append((time.perf_counter() - start, event.val_rrmse))
+
+    nnfit.fit(formula, domain=domain, samples=samples, inputs=inputs, time_budget=budget, callbacks=[Record()])
+    return curve
+
+
+def sklearn_mlp(scaled: bool) -> Callable[..., Curve | None]:
+    def run(X, y, Xv, yv, budget: float) -> Curve | None:
+        try:
+            from sklearn.neural_network import MLPRegressor
+            from sklearn.preprocessing import StandardScaler
+        except ImportError:
+            return None
+        start = time.perf_counter()
+        x_scaler = StandardScaler().fit(X) if scaled else None
+        y_scaler = StandardScaler().fit(y) if scaled else None
+        Xs, ys = (x_scaler.transform(X), y_scaler.transform(y)) if scaled else (X, y)
+        Xvs = x_scaler.transform(Xv) if scaled else Xv
+        model = MLPRegressor(hidden_layer_sizes=(40, 24, 12), random_state=0)  # the seed's widths, defaults else
+        curve: Curve = []
+        while time.perf_counter() - start < budget:
+            model.partial_fit(Xs, ys.ravel())  # one epoch
+            pred = model.predict(Xvs).reshape(-1, 1)
+            curve.append((time.perf_counter() - start, rrmse(y_scaler.inverse_transform(pred) if scaled else pred, yv)))
+        return curve
+    return run
+
+
+def torch_loop(kind: str) -> Callable[..., Curve | None]:
+    """kind: "adam" (standardised, batch 1024), "lbfgs" (standardised, full batch) or "keras"
+    (the seed-001 recipe on raw data: Nadam 0.02, batch 50)."""
+    def run(X, y, Xv, yv, budget: float) -> Curve | None:
+        try:
+            import torch
+        except ImportError:
+            return None
+        start = time.perf_counter()
+        torch.manual_seed(0)
+        scaled = kind != "keras"
+        mx, sx = (X.mean(0), X.std(0)) if scaled else (0.0, 1.0)
+        my, sy = (y.mean(0), y.std(0)) if scaled else (0.0, 1.0)
+        Xt = torch.tensor((X - mx) / sx, dtype=torch.float32)
+        yt = torch.tensor((y - my) / sy, dtype=torch.float32)
+        Xvt = torch.tensor((Xv - mx) / sx, dtype=torch.float32)
+        model = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 40), torch.nn.ReLU(), torch.nn.Linear(40, 24),
+                                    torch.nn.ReLU(), torch.nn.Linear(24, 12), torch.nn.ReLU(), torch.nn.Linear(12, 1))
+        curve: Curve = []
+
+        def record():
+            with torch.no_grad():
+                curve.append((time.perf_counter() - start, rrmse(model(Xvt).numpy() * sy + my, yv)))
+
+        if kind == "lbfgs":
+            opt = torch.optim.LBFGS(model.parameters(), line_search_fn="strong_wolfe")
+
+            def closure():
+                opt.zero_grad()
+                loss = torch.mean((model(Xt) - yt) ** 2)
+                loss.backward()
+                return loss
+
+            while time.perf_counter() - start < budget:
+                opt.step(closure)
+                record()
+            return curve
+        batch, lr = (1024, 1e-3) if kind == "adam" else (50, 0.02)
+        optimizer = torch.optim.Adam if kind == "adam" else torch.optim.NAdam
+        opt = optimizer(model.parameters(), lr=lr)
+        generator = torch.Generator().manual_seed(0)
+        while time.perf_counter() - start < budget:
+            order = torch.randperm(len(Xt), generator=generator)
+            for i in range(0, len(Xt) - batch + 1, batch):
+                rows = order[i:i + batch]
+                opt.zero_grad()
+                torch.mean((model(Xt[rows]) - yt[rows]) ** 2).backward()
+                opt.step()
+                if i // batch % 200 == 0:
+                    record()
+                    if curve[-1][0] >= budget:
+                        break
+        return curve
+    return run
+
+
+PEERS = {
+    "scikit-learn MLPRegressor, raw": sklearn_mlp(scaled=False),
+    "scikit-learn MLPRegressor, scaled": sklearn_mlp(scaled=True),
+    "PyTorch, standardised, Adam batch 1024": torch_loop("adam"),
+    "PyTorch, standardised, L-BFGS": torch_loop("lbfgs"),
+    "PyTorch, seed-001 Keras recipe (raw, Nadam 0.02, batch 50)": torch_loop("keras"),
+}
+
+
+def at(curve: Curve, seconds: float) -> float:
+    """The best validation rRMSE reached by `seconds`; inf if nothing was measured yet."""
+    reached = [value for t, value in curve if t <= seconds and np.isfinite(value)]
+    return min(reached, default=float("inf"))
+
+
+def time_to(curve: Curve, level: float) -> float | None:
+    return next((t for t, value in curve if value <= level), None)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", default="seed001", help=f"comma-separated, of {', '.join(TASKS)}")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per fitter and run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", default="benchmarks/results")
+    args = parser.parse_args(argv)
+    checkpoints = [c for c in CHECKPOINTS if c <= args.budget]
+    results: dict = {"budget_s": args.budget, "repeats": args.repeats, "tasks": {}}
+    lines = []
+    for task_name in args.tasks.split(","):
+        arrays = split(task_name)
+        fitters = {"nnfit default": partial(nnfit_default, task_name),
+                   **{name: partial(run, *arrays) for name, run in PEERS.items()}}
+        rows = {}
+        for name, fitter in fitters.items():
+            curves = [fitter(args.budget) for _ in range(args.repeats)]
+            if curves[0] is None:
+                continue
+            rows[name] = {
+                "rrmse_at": {f"{c:g}s": statistics.median(at(curve, c) for curve in curves) for c in checkpoints},
+                "time_to": {f"{level:g}": statistics.median(
+                    t if (t := time_to(curve, level)) is not None else float("inf") for curve in curves)
+                    for level in LEVELS}}
+        results["tasks"][task_name] = rows
+        lines += [f"## {task_name}: {TASKS[task_name][0]} over {TASKS[task_name][1]}", "",
+                  "| fitter | " + " | ".join(f"rRMSE at {c:g} s" for c in checkpoints) + " | "
+                  + " | ".join(f"time to {level:g}" for level in LEVELS) + " |",
+                  "|---" * (1 + len(checkpoints) + len(LEVELS)) + "|"]
+        for name, row in rows.items():
+            cells = [f"{v:.2e}" for v in row["rrmse_at"].values()]
+            cells += [f"{v:.1f} s" if np.isfinite(v) else "—" for v in row["time_to"].values()]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "time_to_accuracy.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / "time_to_accuracy.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return results
+
+
+if __name__ == "__main__":
+    main()
