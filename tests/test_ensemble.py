@@ -24,6 +24,9 @@ def test_prediction_is_the_members_mean_and_spread_their_std(ensemble):
     outputs = ensemble._member_outputs(X)
     np.testing.assert_allclose(ensemble.predict(X), outputs.mean(axis=0))
     np.testing.assert_allclose(ensemble.spread(X), outputs.std(axis=0))
+    mean, spread = ensemble.predict(X, return_spread=True)
+    np.testing.assert_array_equal(mean, ensemble.predict(X))
+    np.testing.assert_array_equal(spread, ensemble.spread(X))
 
 
 def test_spread_grows_outside_the_domain(ensemble):

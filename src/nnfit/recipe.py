@@ -75,7 +75,7 @@ class Param:
         if self.kind == "str":
             return str(value)
         if self.kind == "seconds" and isinstance(value, str):
-            value = _seconds(name, value)
+            value = _seconds(value)
         number = self._number(name, value)
         for bound, ok, word in ((self.gt, lambda b: number > b, ">"), (self.ge, lambda b: number >= b, ">="),
                                 (self.lt, lambda b: number < b, "<")):
@@ -266,7 +266,7 @@ SECTIONS = (Task, Recipe)
 _UNITS = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
 
-def _seconds(name: str, text: str) -> float | str:
+def _seconds(text: str) -> float | str:
     """"30s", "2m", "1.5h" or "45" in seconds; other text is returned for the number check to refuse."""
     match = re.fullmatch(r"\s*([0-9.eE+-]+)\s*(s|m|min|h)?\s*", text)
     if not match:

@@ -71,24 +71,35 @@ class Fit:
         forward = lambda params, x: network(params, x)  # noqa: E731
         return jax.jit(jax.vmap(forward, in_axes=(0, None)) if self.members > 1 else forward)
 
+    @property
+    def _dtype(self):
+        return jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
+
+    @cached_property
+    def _device_params(self):
+        """The weights as device arrays, converted once rather than on every prediction."""
+        with jax.enable_x64(self.recipe.dtype == "float64"):
+            return jax.tree.map(lambda a: jnp.asarray(a, self._dtype), self.params)
+
     def _member_outputs(self, X: Any) -> np.ndarray:
         """Every member's predictions (members, n, k) in the user's units."""
         Z = self.x_scaler.transform(self._as_inputs(X))
         with jax.enable_x64(self.recipe.dtype == "float64"):
-            dtype = jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
-            params = jax.tree.map(lambda a: jnp.asarray(a, dtype), self.params)
-            out = np.asarray(self._forward(params, jnp.asarray(Z, dtype)), dtype=np.float64)
+            out = np.asarray(self._forward(self._device_params, jnp.asarray(Z, self._dtype)), dtype=np.float64)
         return self.y_scaler.inverse(out.reshape(self.members, len(Z), -1))
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, return_spread: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions (n, k) at X: an array (n, d) or (d,), a dict of name -> values, or a DataFrame.
-        For an ensemble, the members' mean."""
-        return self._member_outputs(X).mean(axis=0)
+        For an ensemble, the members' mean; with `return_spread`, also their standard deviation
+        (n, k), from the same pass (as scikit-learn's `return_std`)."""
+        outputs = self._member_outputs(X)
+        mean = outputs.mean(axis=0)
+        return (mean, outputs.std(axis=0)) if return_spread else mean
 
     def spread(self, X: Any) -> np.ndarray:
         """How much an ensemble's members disagree at X: their standard deviation (n, k), in the
         user's units; zeros for a single network."""
-        return self._member_outputs(X).std(axis=0)
+        return self.predict(X, return_spread=True)[1]
 
     def inside(self, X: Any) -> np.ndarray:
         """Whether each point of X lies inside the training domain."""

@@ -142,9 +142,10 @@ def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> 
     sets: dict[str, dict[str, float]] = {}
     for name, (X, y) in measured.items():
         if len(X):
-            sets[name] = metrics(y, result.predict(X))
+            prediction, spread = result.predict(X, return_spread=True)
+            sets[name] = metrics(y, prediction)
             if result.members > 1:  # how much the members disagree there, in the target's units
-                sets[name]["spread"] = float(result.spread(X).mean())
+                sets[name]["spread"] = float(spread.mean())
         if name in undefined:
             sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
     result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}
