@@ -1,6 +1,7 @@
 """nnfit.fit, the library's entry point: how settings combine, and what it refuses."""
 
 import io
+import time
 
 import jax
 import numpy as np
@@ -63,13 +64,29 @@ def test_progress_bar_reports_the_steps():
     progress.progress.console.file = io.StringIO()
     nnfit.fit("x", domain="x=0:1", callbacks=[progress], samples=300, steps=500, eval_every=250)
     task = progress.progress.tasks[0]
-    assert (task.completed, task.total) == (500, 500)
-    assert task.fields["status"].startswith("loss ")
+    assert task.completed == task.total  # the whole run
+    assert task.fields["status"].startswith("step 500 loss ")
 
 
 def test_time_budget_from_the_recipe():
     result = nnfit.fit("sin(x)", domain="x=0:6", samples=300, steps=10**7, time_budget=1, early_stopping=False)
-    assert result.info["stop_reason"].startswith("time budget of 1 s")
+    assert result.info["stop_reason"].startswith("time budget spent at step")
+
+
+def test_a_budget_without_steps_sets_the_length_of_the_whole_fit():
+    start = time.perf_counter()
+    result = nnfit.fit("sin(x)", domain="x=0:6", samples=2000, time_budget=1.5)
+    wall = time.perf_counter() - start
+    assert result.info["total_steps"] is None and result.info["stop_reason"].startswith("time budget spent at step")
+    assert result.history[-1]["elapsed"] <= 1.5 and result.history[-1]["progress"] >= 0.5
+    assert wall < 1.5 + 1.0  # training ends inside the budget; evaluating the fit follows it
+    assert "1.5 s" in result.recipe.summary()
+
+
+def test_a_target_without_a_budget_gets_the_default_budget():
+    recipe = nnfit.Recipe(target_rrmse=1e-3)
+    assert recipe.budget == nnfit.Recipe.TARGET_BUDGET == 60 and recipe.paced
+    assert not nnfit.Recipe(target_rrmse=1e-3, steps=100).paced
 
 
 def test_an_accuracy_target_stops_training_when_reached():
@@ -81,7 +98,7 @@ def test_an_accuracy_target_stops_training_when_reached():
 
 def test_a_target_not_reached_is_said_plainly():
     result = nnfit.fit("sin(5*x)", domain="x=0:6", samples=1000, steps=300, target_rrmse=1e-6)
-    assert result.info["stop_reason"].startswith("all 300 steps ran; validation rRMSE")
+    assert result.info["stop_reason"].startswith("completed 300 steps; validation rRMSE")
     assert "did not reach the target 1e-06 — raise --steps or --budget" in result.info["stop_reason"]
 
 

@@ -4,7 +4,7 @@ import jax
 import numpy as np
 import pytest
 
-from nnfit.callbacks import EarlyStopping, History, TimeBudget
+from nnfit.callbacks import EarlyStopping, History
 from nnfit.models import Network
 from nnfit.recipe import Recipe
 from nnfit.train import BatchPlan, Callback, Trainer, chunk_length
@@ -15,8 +15,8 @@ Y = (3 * X[:, :1] - 2 * X[:, 1:]) + 0.5  # an exact linear target
 LINEAR = Network((2, 1))
 
 
-def train(recipe, network=LINEAR, callbacks=(), x_val=X[:64], y_val=Y[:64]):
-    trainer = Trainer(network, recipe, [History(), *callbacks])
+def train(recipe, network=LINEAR, callbacks=(), x_val=X[:64], y_val=Y[:64], budget=None):
+    trainer = Trainer(network, recipe, [History(), *callbacks], budget)
     params = trainer.run(X, Y, x_val, y_val, jax.random.key(recipe.seed))
     return trainer, params
 
@@ -63,8 +63,9 @@ def test_history_records_each_check():
     trainer, _ = train(Recipe(steps=300, eval_every=100, early_stopping=False))
     records = trainer.callbacks[0].records
     assert [r["step"] for r in records] == [100, 200, 300]
-    assert set(records[0]) == {"step", "epoch", "train_loss", "val_loss", "val_rrmse", "grad_norm", "lr",
-                                "elapsed"}
+    assert set(records[0]) == {"step", "epoch", "progress", "train_loss", "val_loss", "val_rrmse", "grad_norm",
+                                "lr", "elapsed"}
+    assert [r["progress"] for r in records] == pytest.approx([1 / 3, 2 / 3, 1])
     assert records[-1]["epoch"] == pytest.approx(300 / (512 // 128))
 
 
@@ -99,9 +100,26 @@ def test_early_stopping_restores_the_best_weights():
     assert params is stopping.best_params and params is not spy.last
 
 
-def test_time_budget_stops_training():
-    trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), callbacks=[TimeBudget(0.5)])
-    assert trainer.stop_reason.startswith("time budget of 0.5 s") and trainer.step < 10**7
+def test_time_budget_stops_training_before_it_is_spent():
+    trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), budget=0.5)
+    records = trainer.callbacks[0].records
+    assert trainer.stop_reason.startswith("time budget spent at step") and trainer.step < 10**7
+    assert records[-1]["elapsed"] <= 0.5
+
+
+def test_a_paced_run_spreads_its_schedule_over_the_budget():
+    recipe = Recipe(time_budget=1.0, lr=0.01, eval_every=50, early_stopping=False)
+    trainer, _ = train(recipe)
+    records = trainer.callbacks[0].records
+    assert trainer.total_steps is None and trainer.stop_reason.startswith("time budget spent at step")
+    progress = np.array([r["progress"] for r in records])
+    elapsed = np.array([r["elapsed"] for r in records])
+    np.testing.assert_allclose(progress, elapsed / 1.0, atol=1e-9)
+    assert 0.8 <= progress[-1] <= 1.0  # the run ends within a chunk of the budget
+    # cosine from 0.01 down towards 1 % of it, read at the progress of each chunk's last step
+    lrs = np.array([r["lr"] for r in records])
+    assert lrs[0] == pytest.approx(0.01, rel=0.05) and lrs[-1] < 0.1 * 0.01
+    assert np.all(np.diff(lrs) <= 1e-12)
 
 
 def test_float64_trains_in_float64():

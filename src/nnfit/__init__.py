@@ -20,15 +20,15 @@ _API = {
     "fit": "run", "doctor": "run", "compare": "comparison", "load": "rundir", "Fit": "result", "Finding": "findings",
     "Recipe": "recipe", "Task": "recipe", "Domain": "domain", "Interval": "domain", "Target": "target",
     "NnfitError": "errors", "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks",
-    "History": "callbacks", "RichProgress": "callbacks", "TimeBudget": "callbacks",
+    "History": "callbacks", "RichProgress": "callbacks",
 }
 __all__ = [
     "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NnfitError",
-    "Recipe", "RichProgress", "Target", "Task", "TimeBudget", "__version__", "compare", "doctor", "fit", "load",
+    "Recipe", "RichProgress", "Target", "Task", "__version__", "compare", "doctor", "fit", "load",
 ]
 
 if TYPE_CHECKING:
-    from .callbacks import EarlyStopping, History, RichProgress, TimeBudget
+    from .callbacks import EarlyStopping, History, RichProgress
     from .comparison import compare
     from .domain import Domain, Interval
     from .errors import NnfitError

@@ -1,4 +1,4 @@
-"""Behaviour around the training loop: history, early stopping, time budget and progress."""
+"""Behaviour around the training loop: history, early stopping, an accuracy target and progress."""
 
 from __future__ import annotations
 
@@ -46,17 +46,6 @@ class EarlyStopping(Callback):
             trainer.params = self.best_params
 
 
-class TimeBudget(Callback):
-    """Stops once `seconds` of training (compilation included) have passed."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        if event.elapsed >= self.seconds:
-            trainer.stop(f"time budget of {self.seconds:g} s spent at step {event.step}")
-
-
 class AccuracyTarget(Callback):
     """Stops once the validation rRMSE reaches `target`; at the end says whether it did."""
 
@@ -74,19 +63,20 @@ class AccuracyTarget(Callback):
 
     def on_train_end(self, trainer: Trainer) -> None:
         if not self.reached and self.last is not None:
-            why = trainer.stop_reason or f"all {trainer.step} steps ran"
-            trainer.stop_reason = (f"{why}; validation rRMSE {self.last:.3g} did not reach the target "
-                                   f"{self.target:g} — raise --steps or --budget")
+            more = "--steps or --budget" if trainer.total_steps else "--budget"
+            trainer.stop_reason = (f"{trainer.stop_reason}; validation rRMSE {self.last:.3g} did not reach the target "
+                                   f"{self.target:g} — raise {more}")
 
 
 class RichProgress(Callback):
-    """A Rich progress bar on stderr with the step, losses and learning rate."""
+    """A Rich progress bar on stderr: the share of the run done (of its steps, or of its time budget),
+    the step and the losses."""
 
     def __init__(self, description: str = "training") -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
                                  console=Console(stderr=True), transient=True)
         self.description = description
@@ -94,11 +84,12 @@ class RichProgress(Callback):
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self.progress.start()
-        self.task = self.progress.add_task(self.description, total=trainer.total_steps, status="compiling")
+        self.task = self.progress.add_task(self.description, total=1000, status="compiling")
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         val = f" val {event.val_loss:.3g}" if event.val_loss is not None else ""
-        self.progress.update(self.task, completed=event.step, status=f"loss {event.train_loss:.3g}{val}")
+        self.progress.update(self.task, completed=round(1000 * event.progress),
+                             status=f"step {event.step} loss {event.train_loss:.3g}{val}")
 
     def on_train_end(self, trainer: Trainer) -> None:
         self.progress.stop()

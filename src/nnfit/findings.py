@@ -120,9 +120,9 @@ def _unscaled(which: str, values: np.ndarray, names: tuple[str, ...], fix: str) 
 def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
     from . import optim  # imports JAX; the other static checks do not need it
 
-    if recipe.optimizer == "lbfgs" or recipe.schedule == "plateau":
-        return []  # the line search and plateau cuts are decided by the run; the watch sees them
     total = recipe.total_steps(n_train)
+    if recipe.optimizer == "lbfgs" or recipe.schedule == "plateau" or total is None:
+        return []  # line search, plateau cuts and a budget's pace are decided by the run; the watch sees them
     schedule = optim.schedule(recipe, total)
     steps = np.unique(np.concatenate([np.geomspace(1, max(total, 1), 400).astype(int), [0, total]]))
     fractions = np.array([float(schedule(int(s))) for s in steps]) / recipe.lr
@@ -140,9 +140,9 @@ def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Find
     if not recipe.repeat_batch:
         return []
     batch = recipe.batch(n_train)
-    total = recipe.total_steps(n_train)
+    steps = f"{recipe.total_steps(n_train)} steps" if recipe.total_steps(n_train) else f"{recipe.budget:g} s of steps"
     return [Finding("repeated-batch", "warning",
-                    f"the same {batch} samples at every one of {total} steps, for {network.n_params} parameters",
+                    f"the same {batch} samples at every one of {steps}, for {network.n_params} parameters",
                     "--no-repeat-batch: shuffled mini-batches of fresh samples", "before")]
 
 
@@ -197,11 +197,11 @@ class Watch(Callback):
         start = self.events[0].lr
         if not start or event.lr is None or any(f.code == "lr-starved" for f in self.findings):
             return None
-        if event.lr >= STARVED_FRACTION * start or event.step > STARVED_EARLY * event.total_steps:
+        if event.lr >= STARVED_FRACTION * start or event.progress > STARVED_EARLY:
             return None
         return Finding("lr-starved", "warning", f"the learning rate fell to {100 * event.lr / start:.2g} % of its "
-                       f"start by step {event.step} of {event.total_steps}", "--schedule cosine, or a larger "
-                       "--decay-steps for plateau", "during", event.step)
+                       f"start by step {event.step} ({100 * event.progress:.2g} % of the run)",
+                       "--schedule cosine, or a larger --decay-steps for plateau", "during", event.step)
 
     @staticmethod
     def _loss(event: ChunkEnd) -> float:

@@ -40,15 +40,35 @@ def schedule(recipe: Recipe, total_steps: int) -> optax.Schedule:
     return builders[recipe.schedule]()
 
 
-def optimizer(recipe: Recipe, total_steps: int) -> optax.GradientTransformationExtraArgs:
-    """The optimizer with its schedule; `update` takes `value=` (the batch loss) as extra argument."""
-    lr = schedule(recipe, total_steps)
+# Schedules defined over the run's length: under a time budget they follow the clock.
+LENGTH_SCHEDULES = ("cosine", "one-cycle")
+PACE_RESOLUTION = 1_000_000  # a paced run's progress in [0, 1] is read on this many virtual steps
+
+
+class LearningRates:
+    """Each step's learning rate, computed on the host and fed to the step with its batch. A run of
+    known length reads the schedule at the step count; a run paced by a time budget reads the
+    length schedules (cosine, one-cycle) at its progress through the budget, the others at the step."""
+
+    def __init__(self, recipe: Recipe, total_steps: int | None) -> None:
+        self.by_progress = total_steps is None and recipe.schedule in LENGTH_SCHEDULES
+        self.schedule = jax.jit(jax.vmap(schedule(recipe, total_steps or PACE_RESOLUTION)))
+
+    def __call__(self, steps: np.ndarray, progress: np.ndarray) -> np.ndarray:
+        """Rates (count,) for steps (count,) whose progress through the run is (count,) in [0, 1]."""
+        at = np.round(np.clip(progress, 0, 1) * PACE_RESOLUTION) if self.by_progress else steps
+        return np.asarray(self.schedule(at.astype(np.int32)))
+
+
+def optimizer(recipe: Recipe) -> optax.GradientTransformationExtraArgs:
+    """The optimizer at unit learning rate: the trainer scales each step's update by that step's rate
+    (`LearningRates`), which lets a schedule follow the clock. `update` takes `value=` (the batch loss)."""
     builders: dict[str, Callable[[], optax.GradientTransformation]] = {
-        "adam": lambda: optax.adam(lr),
-        "adamw": lambda: optax.adamw(lr),
-        "sgd": lambda: optax.sgd(lr),
-        "rmsprop": lambda: optax.rmsprop(lr, decay=0.9, eps=1e-7),  # Keras's rho and epsilon
-        "nadam": lambda: optax.nadam(lr),
+        "adam": lambda: optax.adam(1.0),
+        "adamw": lambda: optax.adamw(1.0),  # its weight decay is scaled by the rate too, as in optax
+        "sgd": lambda: optax.sgd(1.0),
+        "rmsprop": lambda: optax.rmsprop(1.0, decay=0.9, eps=1e-7),  # Keras's rho and epsilon
+        "nadam": lambda: optax.nadam(1.0),
         "lbfgs": lambda: optax.lbfgs(),  # its zoom line search sets the step; lr is not used
     }
     transform = builders[recipe.optimizer]()
@@ -58,12 +78,11 @@ def optimizer(recipe: Recipe, total_steps: int) -> optax.GradientTransformationE
     return optax.with_extra_args_support(transform)
 
 
-def current_lr(recipe: Recipe, lr_schedule: optax.Schedule, step: int, opt_state: optax.OptState) -> float | None:
-    """The learning rate in force at `step`, including any reduce-on-plateau cut; None for L-BFGS,
-    whose line search chooses each step."""
+def current_lr(recipe: Recipe, rate: float, opt_state: optax.OptState) -> float | None:
+    """The learning rate in force: the schedule's `rate` times any reduce-on-plateau cut; None for
+    L-BFGS, whose line search chooses each step."""
     if recipe.optimizer == "lbfgs":
         return None
-    lr = float(lr_schedule(step))
     if recipe.schedule == "plateau":
-        lr *= float(np.mean(optax.tree_utils.tree_get(opt_state, "scale")))  # mean over ensemble members
-    return lr
+        rate *= float(np.mean(optax.tree_utils.tree_get(opt_state, "scale")))  # mean over ensemble members
+    return rate

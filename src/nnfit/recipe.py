@@ -190,9 +190,11 @@ class Recipe(_Validated):
     epochs: int | None = _field(None, "int", "passes over the training set (instead of steps)", gt=0, optional=True)
     steps: int | None = _field(None, "int", "optimizer steps (default 20000 when epochs is unset)", gt=0,
                                optional=True)
-    time_budget: float | None = _field(None, "seconds", "stop training after this long: 30s, 2m, 1h, or seconds",
+    time_budget: float | None = _field(None, "seconds", "train for this long, compilation included: 30s, 2m, 1h "
+                                       "or seconds; without steps or epochs the schedule spans the budget",
                                        gt=0, optional=True, flag="--budget")
-    target_rrmse: float | None = _field(None, "float", "stop once the validation rRMSE reaches this, e.g. 1e-4",
+    target_rrmse: float | None = _field(None, "float", "stop once the validation rRMSE reaches this, e.g. 1e-4 "
+                                        "(within the budget; 60 s when none is given)",
                                         gt=0, optional=True, flag="--target")
     repeat_batch: bool = _field(False, "bool", "use the same batch at every step (reproduces the Flux seed)")
     input_scaling: str = _field("standard", "choice", "input scaling, fitted on the training split",
@@ -215,6 +217,8 @@ class Recipe(_Validated):
     dtype: str = _field("float32", "choice", "floating-point precision", choices=("float32", "float64"))
 
     DEFAULT_STEPS: ClassVar[int] = 20_000  # small nets converge within ~2e4 Adam steps; ~1-2 s in a scan here
+    # --target without --budget: long enough for 1e-4 on smooth targets of a few inputs, short enough to wait for
+    TARGET_BUDGET: ClassVar[float] = 60.0
 
     FLOAT32_FLOOR: ClassVar[float] = 1e-7  # float32 resolves 1.2e-7 relative: no rRMSE below that is real
 
@@ -229,13 +233,23 @@ class Recipe(_Validated):
         if self.epochs is not None and self.steps is not None:
             raise RecipeError(f"give 'epochs' or 'steps', not both; got epochs={self.epochs}, steps={self.steps}")
 
-    def total_steps(self, n_train: int) -> int:
-        """Optimizer steps for a training set of n_train samples."""
+    @property
+    def budget(self) -> float | None:
+        """Seconds of training allowed: the time budget, else TARGET_BUDGET when there is a target."""
+        return self.time_budget or (self.TARGET_BUDGET if self.target_rrmse is not None else None)
+
+    @property
+    def paced(self) -> bool:
+        """True when the run's length is its time budget: a budget, and neither steps nor epochs."""
+        return self.budget is not None and self.steps is None and self.epochs is None
+
+    def total_steps(self, n_train: int) -> int | None:
+        """Optimizer steps for a training set of n_train samples; None when the budget sets the length."""
         if self.steps is not None:
             return self.steps
         if self.epochs is not None:
             return self.epochs * self.steps_per_epoch(n_train)
-        return self.DEFAULT_STEPS
+        return None if self.paced else self.DEFAULT_STEPS
 
     def batch(self, n_train: int) -> int:
         """The batch size used: L-BFGS takes the whole set; nothing exceeds the set."""
@@ -249,7 +263,8 @@ class Recipe(_Validated):
         body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.hidden))} {self.activation}"
         if self.output_activation != "none":
             body += f" -> {self.output_activation}"
-        length = f"{self.epochs} epochs" if self.epochs else f"{self.steps or self.DEFAULT_STEPS} steps"
+        length = (f"{self.epochs} epochs" if self.epochs else f"{self.steps} steps" if self.steps
+                  else f"{self.budget:g} s" if self.paced else f"{self.DEFAULT_STEPS} steps")
         if self.optimizer == "lbfgs":  # its line search sets each step, on the whole training set
             training = f"{self.loss} lbfgs line search | full batch, {length}"
         else:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import data
 from . import findings as checks
-from .callbacks import AccuracyTarget, EarlyStopping, History, TimeBudget
+from .callbacks import AccuracyTarget, EarlyStopping, History
 from .domain import SHELLS, Domain
 from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
@@ -38,10 +38,12 @@ def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *,
     and overrides `recipe`/`task`. Returns a `Fit` whose `findings` hold the doctor's diagnosis;
     raises NnfitError on bad input.
     """
+    started = time.perf_counter()
     task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
     rng = np.random.default_rng(recipe.seed)
     resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
-    return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks)
+    budget = max(recipe.budget - (time.perf_counter() - started), 0.0) if recipe.budget else None  # whole fit
+    return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks, budget)
 
 
 def doctor(target: TargetSpec = None, domain: Domain | str | dict | None = None, *, recipe: Recipe | None = None,
@@ -56,8 +58,8 @@ def doctor(target: TargetSpec = None, domain: Domain | str | dict | None = None,
     except UndefinedTargetError as exc:
         return [Finding("target-undefined", "error", str(exc).split(" — ")[0],
                         "narrow --domain to where the target is defined", "before")]
-    budget = min(recipe.time_budget or math.inf, probe_seconds)
-    probe = train(resolved, domain_obj, dataset, task, recipe.replace(time_budget=budget), rng)
+    probe_budget = min(recipe.budget or math.inf, probe_seconds)
+    probe = train(resolved, domain_obj, dataset, task, recipe, rng, budget=probe_budget)
     return [f for f in probe.findings if f.stage != "after"]
 
 
@@ -75,8 +77,9 @@ def resolve(target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task |
 
 
 def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, recipe: Recipe,
-          rng: np.random.Generator, callbacks: Sequence[Callback] = ()) -> Fit:
-    """Scale, train, evaluate and diagnose on an already built dataset."""
+          rng: np.random.Generator, callbacks: Sequence[Callback] = (), budget: float | None = None) -> Fit:
+    """Scale, train, evaluate and diagnose on an already built dataset, for at most `budget` seconds
+    of training (default: the recipe's budget)."""
     if recipe.early_stopping and len(dataset.val) == 0:
         raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
                           "or set early_stopping to false")
@@ -90,10 +93,11 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     findings = checks.before(recipe, network, target, X_train, y_train, y_scaler.transform(y_train),
                                     int((~domain.contains(queries)).sum()), len(queries))
     history, watch = History(), checks.Watch(recipe.stop_on_error)
-    stopping = [EarlyStopping(recipe.patience, recipe.restore_best)] if recipe.early_stopping else []
-    budget = [TimeBudget(recipe.time_budget)] if recipe.time_budget else []
-    budget += [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
-    trainer = Trainer(network, recipe, [history, watch, *stopping, *budget, *callbacks])
+    # A paced schedule anneals at the end of the budget: a plateau before then is no reason to stop.
+    patience = math.inf if recipe.paced else recipe.patience
+    stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
+    target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
+    trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks], budget)
     start = time.perf_counter()
     params = trainer.run(x_scaler.transform(X_train), y_scaler.transform(y_train),
                          x_scaler.transform(X_val), y_scaler.transform(y_val), jax.random.key(recipe.seed))
@@ -101,7 +105,7 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     result = Fit(task, recipe, target, domain, network, jax.tree.map(np.asarray, params), x_scaler, y_scaler,
                  history=history.records,
                  info={"steps": trainer.step, "total_steps": trainer.total_steps, "seconds": seconds,
-                       "stop_reason": trainer.stop_reason or f"completed {trainer.step} steps",
+                       "stop_reason": trainer.stop_reason,
                        "n_params": network.n_params, "n_train": len(X_train)})
     result.evaluation = evaluation(result, dataset, rng)
     if len(queries):

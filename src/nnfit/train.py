@@ -7,7 +7,6 @@ length (`chunk_length`), so a run compiles its step once.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from . import optim
+from . import backend, optim
 from .models import Network, Params
 from .recipe import Recipe
 
@@ -28,8 +27,9 @@ class ChunkEnd:
     """What callbacks see after each chunk of steps (losses are in scaled units)."""
 
     step: int
-    total_steps: int
+    total_steps: int | None  # None when the time budget sets the length
     epoch: float
+    progress: float  # fraction of the run done: of its steps, or of its time budget when that sets the length
     train_loss: float  # mean batch loss over the chunk
     val_loss: float | None  # loss on the whole validation split, None without one
     val_rrmse: float | None  # RMSE / std(y) on the validation split: comparable across recipes
@@ -50,14 +50,19 @@ class Callback:
 
 @dataclass
 class Trainer:
-    """Runs a Recipe's optimizer on a Network; `params` and `stop_reason` are open to callbacks."""
+    """Runs a Recipe's optimizer on a Network; `params` and `stop_reason` are open to callbacks.
+
+    budget: seconds of training, compilation included (default: the recipe's). The run ends before
+    a chunk would overrun it, and a run without steps or epochs spreads its schedule over it.
+    """
 
     network: Network
     recipe: Recipe
     callbacks: Sequence[Callback] = ()
+    budget: float | None = None
     params: Params | None = field(default=None, init=False)
     step: int = field(default=0, init=False)
-    total_steps: int = field(default=0, init=False)
+    total_steps: int | None = field(default=None, init=False)  # None: the budget sets the length
     stop_reason: str | None = field(default=None, init=False)
 
     def stop(self, reason: str) -> None:
@@ -68,50 +73,97 @@ class Trainer:
             key: jax.Array) -> Params:
         """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
         with a leading members axis when the recipe trains an ensemble."""
+        backend.configure()  # first: its XLA flag must reach the backend before it starts
         recipe = self.recipe
         dtype = jnp.float64 if recipe.dtype == "float64" else jnp.float32
         n = len(X)
         batch = recipe.batch(n)
+        budget = self.budget if self.budget is not None else recipe.budget
         self.total_steps = recipe.total_steps(n)
-        chunk = chunk_length(self.total_steps, recipe.eval_every)
-        lr_schedule = optim.schedule(recipe, self.total_steps)
-        opt = optim.optimizer(recipe, self.total_steps)
-        programs = build_programs(self.network, recipe, opt)
+        chunk = chunk_length(self.total_steps, recipe.eval_every) if self.total_steps else recipe.eval_every
+        rates = optim.LearningRates(recipe, self.total_steps)
+        programs = build_programs(self.network, recipe, optim.optimizer(recipe))
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
+        clock = Clock(budget, self.total_steps)
 
-        use_compilation_cache()
-        device = _device(recipe.device)
-        with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(device):
+        with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(backend.device(recipe.device)):
             Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
             has_val = X_val is not None and len(X_val) > 0
             # without a validation split the gradient is checked on the first training rows
             Xc, yc = (jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)) if has_val else (Xd[:1024], yd[:1024])
             self.params, opt_state = programs.init(key, dtype)
             self.step, self.stop_reason = 0, None
-            start = time.perf_counter()
             for callback in self.callbacks:
                 callback.on_train_begin(self)
-            while self.step < self.total_steps and self.stop_reason is None:
-                count = min(chunk, self.total_steps - self.step)
+            clock.start()
+            while self.stop_reason is None:
+                count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
+                steps = np.arange(self.step, self.step + count)
+                lrs = rates(steps, clock.progress(steps))
                 self.params, opt_state, losses = programs.run_chunk(self.params, opt_state, Xd, yd,
-                                                                    plan.rows(self.step, count))
+                                                                    plan.rows(self.step, count), lrs.astype(dtype))
                 self.step += count
                 check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
+                elapsed = clock.lap(count)
                 event = ChunkEnd(self.step, self.total_steps, self.step / plan.steps_per_epoch,
+                                 clock.done(),
                                  float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
                                  float(check_rrmse) if has_val else None, float(grad_norm),
-                                 optim.current_lr(recipe, lr_schedule, self.step, opt_state),
-                                 time.perf_counter() - start)
+                                 optim.current_lr(recipe, float(lrs[-1]), opt_state), elapsed)
                 for callback in self.callbacks:
                     callback.on_chunk_end(self, event)
+                if self.total_steps is not None and self.step >= self.total_steps:
+                    self.stop(f"completed {self.step} steps")
+                elif clock.out_of_time():
+                    self.stop(f"time budget spent at step {self.step} ({elapsed:.3g} s of training)")
             for callback in self.callbacks:
                 callback.on_train_end(self)
             return self.params
 
 
+class Clock:
+    """A run's time: seconds since the first step, the pace of the last chunk, and each step's
+    progress through the run — by steps when the length is known, else by the budget's seconds."""
+
+    def __init__(self, budget: float | None, total_steps: int | None) -> None:
+        self.budget, self.total_steps = budget, total_steps
+        self.started = self.last = self.chunk_seconds = self.per_step = self.projected = 0.0
+        self.step = 0
+
+    def start(self) -> None:
+        self.started = self.last = time.perf_counter()
+
+    def lap(self, steps: int) -> float:
+        """Record a chunk of `steps` just finished; returns the seconds since the start."""
+        now = time.perf_counter()
+        if self.step:  # the first chunk's time is mostly compilation: no measure of the pace
+            self.chunk_seconds, self.per_step = now - self.last, (now - self.last) / steps
+        self.last, self.step = now, self.step + steps
+        return now - self.started
+
+    def progress(self, steps: np.ndarray) -> np.ndarray:
+        """The fraction of the run done before each of the coming `steps` (count,), in [0, 1]. Paced
+        by a budget, they are projected at the last chunk's pace (the first two chunks: at their
+        start), and never fall below a projection already made, so a schedule does not step back."""
+        if self.total_steps:
+            return steps / self.total_steps
+        ahead = (steps - self.step) * self.per_step
+        projected = np.clip((self.last - self.started + ahead) / self.budget, self.projected, 1.0)
+        self.projected = float(projected[-1])
+        return projected
+
+    def done(self) -> float:
+        """The fraction of the run done so far: of its steps, or of its budget."""
+        return self.step / self.total_steps if self.total_steps else min((self.last - self.started) / self.budget, 1.0)
+
+    def out_of_time(self) -> bool:
+        """True when one more chunk as long as the last would pass the budget."""
+        return self.budget is not None and time.perf_counter() - self.started + self.chunk_seconds > self.budget
+
+
 class Programs(NamedTuple):
     """What the loop runs: `init(key, dtype)` -> (params, opt_state); the jitted
-    `run_chunk(params, opt_state, X, y, rows (count, batch))` -> (params, opt_state, losses (count,));
+    `run_chunk(params, opt_state, X, y, rows (count, batch), lrs (count,))` -> (params, opt_state, losses (count,));
     the jitted `check(params, X, y)` -> (loss, gradient norm, rRMSE) on a whole set."""
 
     init: Callable
@@ -126,8 +178,8 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
     def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
         return loss_fn(network(params, xb), yb)
 
-    def update(params, opt_state, xb, yb):
-        """One optimizer step of one member on one batch."""
+    def update(params, opt_state, xb, yb, lr):
+        """One optimizer step of one member on one batch, at learning rate `lr`."""
         if recipe.optimizer == "lbfgs":
             value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
             loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
@@ -135,6 +187,7 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
         else:
             loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
             updates, opt_state = opt.update(grads, opt_state, params, value=loss)
+            updates = jax.tree.map(lambda u: lr * u, updates)  # the optimizer runs at unit rate
         return optax.apply_updates(params, updates), opt_state, loss
 
     def measure(params, X, y):
@@ -148,19 +201,20 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
         return params, opt.init(params)
 
     if recipe.ensemble > 1:  # every member takes the same batch; they differ by their initial weights
-        update = jax.vmap(update, in_axes=(0, 0, None, None))
+        update = jax.vmap(update, in_axes=(0, 0, None, None, None))
         measure = jax.vmap(measure, in_axes=(0, None, None))
         single_init = init
         init = lambda key, dtype: jax.vmap(lambda k: single_init(k, dtype))(  # noqa: E731
             jax.random.split(key, recipe.ensemble))
 
     @jax.jit
-    def run_chunk(params, opt_state, X, y, rows):
-        def one_step(carry, step_rows):
-            params, opt_state, loss = update(*carry, X[step_rows], y[step_rows])
+    def run_chunk(params, opt_state, X, y, rows, lrs):
+        def one_step(carry, step):
+            step_rows, lr = step
+            params, opt_state, loss = update(*carry, X[step_rows], y[step_rows], lr)
             return (params, opt_state), jnp.mean(loss)
 
-        (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), rows)
+        (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), (rows, lrs))
         return params, opt_state, losses
 
     @jax.jit
@@ -207,31 +261,3 @@ class BatchPlan:
             batches = self._permutation(int(epoch))[:self.steps_per_epoch * self.batch].reshape(-1, self.batch)
             out[chosen] = batches[positions[chosen]]
         return out
-
-
-def use_compilation_cache() -> None:
-    """Keep compiled steps on disk between runs: a warm start then skips ~1 s of compilation
-    (seed-001 fit: first check after 0.24 s instead of 1.0 s). In $NNFIT_CACHE_DIR, else
-    ~/.cache/nnfit/jax; NNFIT_CACHE_DIR="" turns it off; a cache JAX already has is kept."""
-    if jax.config.jax_compilation_cache_dir:
-        return
-    folder = os.environ.get("NNFIT_CACHE_DIR")
-    if folder is None:
-        folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nnfit", "jax")
-    if not folder:
-        return
-    jax.config.update("jax_compilation_cache_dir", folder)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)  # our compiles take 0.1-1 s: keep all
-
-
-def _device(name: str) -> jax.Device:
-    """The JAX device for "auto" (GPU when JAX sees one), "cpu" or "gpu"."""
-    if name in ("gpu", "auto"):
-        try:
-            return jax.devices("gpu")[0]
-        except RuntimeError:
-            if name == "gpu":
-                from .errors import RecipeError
-
-                raise RecipeError("device 'gpu' was asked for but JAX sees no GPU — use --device auto or cpu") from None
-    return jax.devices("cpu")[0]
