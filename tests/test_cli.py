@@ -30,6 +30,7 @@ def write_files(root: Path) -> None:
     (root / "empty.csv").write_text("")
     (root / "fake.parquet").write_text(rows)
     (root / "notarun").mkdir()
+    (root / "taken.json").write_text("{}")
 
 
 BAD_INPUTS = {
@@ -61,6 +62,12 @@ BAD_INPUTS = {
     "undefined target": (["fit", "log(x)", "--domain", "x=-1:1"], "NaN or inf at"),
     "predict on a non-run": (["predict", "notarun", "1"], "notarun is not an nnfit run directory"),
     "predict on nothing": (["predict", "nowhere", "1"], "nowhere is not a directory"),
+    "export a non-run": (["export", "notarun", "--format", "json"], "notarun is not an nnfit run directory"),
+    "export unknown format": (["export", "nnfit-runs/earlier", "--format", "pickle"], "'pickle' is not one of"),
+    "export to a wrong suffix": (["export", "nnfit-runs/earlier", "--format", "onnx", "--out", "m.json"],
+                                 "an onnx export is a .onnx file; got m.json"),
+    "export over a file": (["export", "nnfit-runs/earlier", "--format", "json", "--out", "taken.json"],
+                           "taken.json already exists — choose another --out, or remove it first"),
     "unknown config key": (["fit", "--config", "bad.yaml"], "unknown key 'hiden' — did you mean 'hidden'"),
     "existing output directory": (["fit", "x", *D, "--out", "nnfit-runs/earlier"],
                                   "nnfit-runs/earlier already exists — choose another --out or pass --overwrite"),

@@ -20,11 +20,11 @@ _API = {
     "fit": "run", "doctor": "run", "compare": "comparison", "load": "rundir", "Fit": "result", "Finding": "findings",
     "Recipe": "recipe", "Task": "recipe", "Domain": "domain", "Interval": "domain", "Target": "target",
     "NnfitError": "errors", "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks",
-    "History": "callbacks", "RichProgress": "callbacks",
+    "History": "callbacks", "RichProgress": "callbacks", "NNFitRegressor": "estimator",
 }
 __all__ = [
-    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NnfitError",
-    "Recipe", "RichProgress", "Target", "Task", "__version__", "compare", "doctor", "fit", "load",
+    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NNFitRegressor",
+    "NnfitError", "Recipe", "RichProgress", "Target", "Task", "__version__", "compare", "doctor", "fit", "load",
 ]
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .comparison import compare
     from .domain import Domain, Interval
     from .errors import NnfitError
+    from .estimator import NNFitRegressor
     from .findings import Finding
     from .recipe import Recipe, Task
     from .result import Fit

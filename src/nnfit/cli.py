@@ -34,6 +34,7 @@ Examples:
   nnfit report nnfit-runs/001-x_2_x --open
   nnfit compare examples/seed001-model1.yaml examples/seed001-model2.yaml examples/seed001-default.yaml
   nnfit predict nnfit-runs/001-x_2_x "20; 500"
+  nnfit export nnfit-runs/001-x_2_x --format onnx
 """
 
 
@@ -287,6 +288,24 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
     if outside:
         console.print(f"{outside} of {len(queries)} points lie outside the training domain {result.domain}: "
                       "expect larger errors there")
+
+
+@main.command("export", epilog=EPILOG)
+@click.argument("run_dir")
+@click.option("--format", "format_", type=click.Choice(["onnx", "numpy", "json"]), required=True,
+              help="onnx: scalers inside the graph; numpy: a .py file needing only NumPy, with its .npz; "
+                   "json: weights, scalers, domain and architecture")
+@click.option("--out", "-o", help="file to write [default: RUN_DIR/model.onnx, model.py or model.json]")
+def export_command(run_dir: str, format_: str, out: str | None) -> None:
+    """Export the fit in RUN_DIR for use without nnfit, in the user's units: --format numpy
+    --out predictor.py writes predictor.py and predictor.npz."""
+    from .export import FORMATS
+    from .rundir import load
+
+    result = load(run_dir)
+    path = Path(out) if out else Path(run_dir) / f"model{FORMATS[format_]}"
+    for file in result.export(path, format_):
+        click.echo(f"wrote {file}")
 
 
 def run(argv: list[str] | None = None) -> None:

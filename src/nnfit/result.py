@@ -65,6 +65,10 @@ class Fit:
         """The parameters of one member of an ensemble (the only one otherwise)."""
         return self.params if self.members == 1 else jax.tree.map(lambda a: a[index], self.params)
 
+    def __getstate__(self) -> dict:
+        """For pickling: the compiled forward pass and device arrays are rebuilt on first use."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_forward", "_device_params")}
+
     @cached_property
     def _forward(self):
         network = self.network
@@ -137,6 +141,20 @@ class Fit:
 
         self.run_dir = save(self, Path(path), overwrite=overwrite, report=report)
         return self.run_dir
+
+    def export(self, path: str | Path, format: str | None = None) -> list[Path]:
+        """Write the model for use without nnfit: "onnx" (.onnx), "numpy" (.py + .npz) or "json"
+        (.json), scalers and domain included; the format follows the suffix when not given.
+        Returns the files written (see `nnfit.export`)."""
+        from .export import FORMATS, export
+
+        if format is None:
+            by_suffix = {suffix: name for name, suffix in FORMATS.items()}
+            if Path(path).suffix not in by_suffix:
+                raise NnfitError(f"cannot tell the export format from {Path(path).name!r}: end it in "
+                                 f"{', '.join(by_suffix)}, or give format")
+            format = by_suffix[Path(path).suffix]
+        return export(self, path, format)
 
     def plot(self, kind: str = "shape"):
         """A matplotlib Figure: "shape" (curve, heatmaps or slices by input count), "training",

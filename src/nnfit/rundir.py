@@ -127,10 +127,11 @@ def _tensors(fit: Fit) -> dict[str, np.ndarray]:
     return tensors
 
 
-def _metadata(fit: Fit) -> dict[str, str]:
-    """safetensors metadata is str -> str: each value is JSON."""
+def describe(fit: Fit) -> dict:
+    """The model's description as plain values: network, names, target, domain, scaling, dtype.
+    Stored in the weights file's metadata, and carried by every export."""
     target = fit.target
-    meta = {
+    return {
         "format_version": FORMAT_VERSION,
         "network": {"sizes": list(fit.network.sizes), "activation": fit.network.activation,
                     "output_activation": fit.network.output_activation},
@@ -140,7 +141,11 @@ def _metadata(fit: Fit) -> dict[str, str]:
         "scaling": [fit.x_scaler.kind, fit.y_scaler.kind],
         "dtype": fit.recipe.dtype,
     }
-    return {k: json.dumps(v) for k, v in meta.items()}
+
+
+def _metadata(fit: Fit) -> dict[str, str]:
+    """safetensors metadata is str -> str: each value is JSON."""
+    return {k: json.dumps(v) for k, v in describe(fit).items()}
 
 
 def _target(meta: dict) -> Target:

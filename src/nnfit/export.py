@@ -1,0 +1,140 @@
+"""Exports of a fit for use without nnfit, each carrying its scalers and domain with it.
+
+    onnx   model.onnx: inputs and outputs in the user's units (scalers inside the graph); the input
+           names, domain and recipe in its metadata. Needs `pip install "nnfit[onnx]"`.
+    numpy  model.py + model.npz: a self-contained predictor needing only NumPy (`nnfit.standalone`).
+    json   model.json: weights, scalers, domain and architecture, for any other language.
+
+Every format holds each layer's weights with a leading members axis, (members, n_in, n_out), so an
+ensemble exports as one model whose prediction is the members' mean.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from .errors import NnfitError
+from .result import Fit
+from .rundir import describe
+
+FORMATS = {"onnx": ".onnx", "numpy": ".py", "json": ".json"}  # format -> suffix of the file written
+JSON_FORMAT = "nnfit-model"
+ONNX_OPSET = 17  # onnxruntime 1.14 and later run it; ReduceMean still takes its axes as an attribute
+
+
+def export(fit: Fit, path: str | Path, format: str) -> list[Path]:
+    """Write `fit` in `format` ("onnx", "numpy" or "json") to `path`; returns the files written.
+    An existing file is never overwritten."""
+    if format not in FORMATS:
+        raise NnfitError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
+    path = Path(path)
+    if path.suffix != FORMATS[format]:
+        article = "an" if format[0] in "aeio" else "a"
+        raise NnfitError(f"{article} {format} export is a {FORMATS[format]} file; got {path.name}")
+    written = [path, path.with_suffix(".npz")] if format == "numpy" else [path]
+    for file in written:
+        if file.exists():
+            raise NnfitError(f"{file} already exists — choose another --out, or remove it first")
+    if format == "onnx":
+        model = to_onnx(fit)  # before any file is made: a missing extra leaves nothing behind
+        path.write_bytes(model.SerializeToString())
+    elif format == "numpy":
+        np.savez(path.with_suffix(".npz"), **_numpy_arrays(fit))
+        shutil.copyfile(Path(__file__).with_name("standalone.py"), path)
+    else:
+        path.write_text(json.dumps(to_json(fit), indent=1) + "\n", encoding="utf-8")
+    return written
+
+
+def layers(fit: Fit) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each layer's weights (members, n_in, n_out) and biases (members, n_out), in the fit's dtype."""
+    stacked = fit.params if fit.members > 1 else [{k: v[None] for k, v in layer.items()} for layer in fit.params]
+    return [(np.asarray(layer["w"], fit.recipe.dtype), np.asarray(layer["b"], fit.recipe.dtype)) for layer in stacked]
+
+
+def to_json(fit: Fit) -> dict:
+    """The model as JSON values. To predict at x (d,): z = (x - x_scaler.shift) / x_scaler.scale;
+    for each member and each layer, z = act(z @ w + b), with `activation` on hidden layers and
+    `output_activation` on the last ("gelu" is its tanh approximation); then y = z * y_scaler.scale
+    + y_scaler.shift, averaged over the members."""
+    return {"format": JSON_FORMAT, **describe(fit),
+            "x_scaler": {"kind": fit.x_scaler.kind, "shift": fit.x_scaler.shift.tolist(),
+                         "scale": fit.x_scaler.scale.tolist()},
+            "y_scaler": {"kind": fit.y_scaler.kind, "shift": fit.y_scaler.shift.tolist(),
+                         "scale": fit.y_scaler.scale.tolist()},
+            "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
+            "recipe": fit.recipe.to_dict()}
+
+
+def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
+    """What `nnfit.standalone` reads: names as string arrays, numbers as float64."""
+    arrays = {"inputs": np.array(fit.inputs), "outputs": np.array(fit.outputs),
+              "domain_lo": fit.domain.lo, "domain_hi": fit.domain.hi,
+              "activation": np.array(fit.network.activation),
+              "output_activation": np.array(fit.network.output_activation),
+              "layers": np.array(len(fit.params)),
+              "x_shift": fit.x_scaler.shift, "x_scale": fit.x_scaler.scale,
+              "y_shift": fit.y_scaler.shift, "y_scale": fit.y_scaler.scale}
+    for i, (w, b) in enumerate(layers(fit)):
+        arrays[f"w{i}"], arrays[f"b{i}"] = w, b
+    return arrays
+
+
+def to_onnx(fit: Fit):
+    """The fit as an onnx.ModelProto: input "X" (n, d) and output "Y" (n, k), float32 (float64 for a
+    float64 fit), in the user's units."""
+    try:
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError:
+        raise NnfitError('ONNX export needs the onnx package: pip install "nnfit[onnx]"') from None
+    dtype, elem = (np.float64, TensorProto.DOUBLE) if fit.recipe.dtype == "float64" else (np.float32, TensorProto.FLOAT)
+    initializers, nodes = [], []
+
+    def constant(name: str, value: np.ndarray) -> str:
+        initializers.append(numpy_helper.from_array(np.asarray(value, dtype), name))
+        return name
+
+    def node(op: str, *inputs: str, **attributes) -> str:
+        output = f"{op.lower()}{len(nodes)}"
+        nodes.append(helper.make_node(op, list(inputs), [output], **attributes))
+        return output
+
+    def activation(kind: str, z: str) -> str:
+        if kind == "none":
+            return z
+        if kind == "silu":
+            return node("Mul", z, node("Sigmoid", z))
+        if kind == "gelu":  # the tanh approximation, as jax.nn.gelu
+            cube = node("Mul", z, node("Mul", z, z))
+            inner = node("Mul", constant(f"c{len(nodes)}", np.sqrt(2 / np.pi)),
+                         node("Add", z, node("Mul", constant(f"k{len(nodes)}", 0.044715), cube)))
+            half = node("Mul", constant(f"h{len(nodes)}", 0.5), z)
+            return node("Mul", half, node("Add", constant(f"o{len(nodes)}", 1.0), node("Tanh", inner)))
+        ops = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid", "sin": "Sin", "softmax": "Softmax"}
+        return node(ops[kind], z, **({"axis": -1} if kind == "softmax" else {}))
+
+    z = node("Div", node("Sub", "X", constant("x_shift", fit.x_scaler.shift)), constant("x_scale", fit.x_scaler.scale))
+    stack = layers(fit)
+    for i, (w, b) in enumerate(stack):  # z (n, d) @ w (members, d, h) broadcasts to (members, n, h)
+        z = node("Add", node("MatMul", z, constant(f"w{i}", w)), constant(f"b{i}", b[:, None, :]))
+        z = activation(fit.network.activation if i < len(stack) - 1 else fit.network.output_activation, z)
+    z = node("Add", node("Mul", z, constant("y_scale", fit.y_scaler.scale)), constant("y_shift", fit.y_scaler.shift))
+    nodes.append(helper.make_node("ReduceMean", [z], ["Y"], axes=[0], keepdims=0))  # over the members
+
+    d, k = len(fit.inputs), len(fit.outputs)
+    graph = helper.make_graph(
+        nodes, "nnfit", [helper.make_tensor_value_info("X", elem, ["n", d])],
+        [helper.make_tensor_value_info("Y", elem, ["n", k])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ONNX_OPSET)], producer_name="nnfit",
+                              doc_string=f"X columns: {', '.join(fit.inputs)}; Y columns: {', '.join(fit.outputs)}")
+    model.ir_version = 8  # the IR of opset 17: loadable by older runtimes too
+    meta = {**{f"nnfit.{key}": json.dumps(value) for key, value in describe(fit).items()},
+            "nnfit.recipe": json.dumps(fit.recipe.to_dict())}
+    helper.set_model_props(model, meta)
+    onnx.checker.check_model(model)
+    return model

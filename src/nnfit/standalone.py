@@ -1,0 +1,50 @@
+"""Predict with an nnfit model using NumPy alone: this file is copied next to its weights (.npz of
+the same name) by ``nnfit export RUN --format numpy``. Inputs and outputs are in the user's units.
+
+    import model              # this file, saved as model.py beside model.npz
+    y = model.predict(X)      # X (n, d) with columns in model.INPUTS order -> y (n, k)
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+_W = np.load(Path(__file__).with_suffix(".npz"), allow_pickle=False)
+INPUTS = tuple(str(name) for name in _W["inputs"])
+OUTPUTS = tuple(str(name) for name in _W["outputs"])
+DOMAIN = {name: (float(lo), float(hi)) for name, lo, hi in zip(INPUTS, _W["domain_lo"], _W["domain_hi"])}
+_LAYERS = int(_W["layers"])
+
+
+def _gelu(z):  # the tanh approximation, as jax.nn.gelu computes by default
+    return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z ** 3)))
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+_HIDDEN = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "gelu": _gelu,
+           "silu": lambda z: z / (1.0 + np.exp(-z)), "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)), "sin": np.sin}
+_OUTPUT = {"none": lambda z: z, "softmax": _softmax, "sigmoid": _HIDDEN["sigmoid"], "relu": _HIDDEN["relu"],
+           "tanh": np.tanh}
+
+
+def predict(X):
+    """Predictions (n, k) at X (n, d) or (d,): the mean over the ensemble's members when there are several."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
+    # scaling in float64, the network in the precision it was trained in (that of its weights)
+    h = ((X - _W["x_shift"]) / _W["x_scale"]).astype(_W["w0"].dtype)[None]  # (1, n, d): broadcast over members
+    hidden, output = _HIDDEN[str(_W["activation"])], _OUTPUT[str(_W["output_activation"])]
+    for i in range(_LAYERS):
+        h = h @ _W[f"w{i}"] + _W[f"b{i}"][:, None, :]  # w (members, n_in, n_out), b (members, n_out)
+        h = hidden(h) if i < _LAYERS - 1 else output(h)
+    return (h.astype(np.float64) * _W["y_scale"] + _W["y_shift"]).mean(axis=0)
+
+
+def inside(X):
+    """Whether each row of X (n, d) lies in the training domain, where the fit can be trusted."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
+    lo, hi = _W["domain_lo"], _W["domain_hi"]
+    return np.all((X >= lo) & (X <= hi), axis=1)

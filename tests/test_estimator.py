@@ -1,0 +1,85 @@
+"""NNFitRegressor: scikit-learn's own estimator checks, and the places users put an estimator —
+Pipeline with a ColumnTransformer, GridSearchCV, cross_val_score, pickle."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.metrics import r2_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils.estimator_checks import (check_methods_sample_order_invariance, check_methods_subset_invariance,
+                                            parametrize_with_checks)
+
+from nnfit import NNFitRegressor
+
+QUICK = {"steps": 300, "hidden": (16, 16)}  # enough for the checks' easy targets, quick to compile
+FLOAT32_ORDER = ("float32 network: a row's prediction can change in the 7th significant digit with its position in "
+                 "the batch (XLA processes rows in vector blocks); the check asks for rtol 1e-7. It passes with "
+                 "dtype='float64' (test_float64_predictions_do_not_depend_on_row_order)")
+EXPECTED_FAILURES = {"check_methods_sample_order_invariance": FLOAT32_ORDER,
+                     "check_methods_subset_invariance": FLOAT32_ORDER}
+
+
+@parametrize_with_checks([NNFitRegressor(**QUICK)], expected_failed_checks=lambda est: EXPECTED_FAILURES)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("check", [check_methods_sample_order_invariance, check_methods_subset_invariance])
+def test_float64_predictions_do_not_depend_on_row_order(check):
+    check("NNFitRegressor", NNFitRegressor(dtype="float64", **QUICK))
+
+
+RNG = np.random.default_rng(0)
+FRAME = pd.DataFrame({"a": RNG.uniform(-1, 1, 400), "b": RNG.uniform(-1, 1, 400)})
+Y = FRAME["a"] ** 2 + 0.5 * FRAME["b"]
+
+
+def test_dataframe_columns_become_input_names_and_score_is_r2():
+    model = NNFitRegressor(steps=2000).fit(FRAME, Y)
+    assert model.fit_.inputs == ("a", "b") and list(model.feature_names_in_) == ["a", "b"]
+    prediction = model.predict(FRAME)
+    assert prediction.shape == (400,)
+    assert model.score(FRAME, Y) == pytest.approx(r2_score(Y, prediction), rel=1e-12)
+    assert model.score(FRAME, Y) > 0.999
+
+
+def test_two_dimensional_y_gives_two_dimensional_predictions():
+    y2 = np.column_stack([Y, -Y])
+    assert NNFitRegressor(**QUICK).fit(FRAME, y2).predict(FRAME).shape == (400, 2)
+
+
+def test_pipeline_with_a_column_transformer():
+    frame = FRAME.assign(kind=np.where(RNG.random(400) < 0.5, "p", "q"))
+    y = Y + np.where(frame["kind"] == "p", 1.0, -1.0)
+    columns = ColumnTransformer([("kind", OneHotEncoder(), ["kind"])], remainder="passthrough")
+    pipeline = make_pipeline(columns, NNFitRegressor(steps=2000)).fit(frame, y)
+    assert pipeline.score(frame, y) > 0.99
+
+
+def test_grid_search_over_widths():
+    search = GridSearchCV(NNFitRegressor(steps=500), {"hidden": [(4,), (32, 32)]}, cv=2).fit(FRAME, Y)
+    assert search.best_params_["hidden"] in [(4,), (32, 32)]
+    assert len(search.cv_results_["mean_test_score"]) == 2 and np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_cross_val_score():
+    scores = cross_val_score(NNFitRegressor(steps=1000), FRAME, Y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.9
+
+
+def test_pickle_round_trip_predicts_identically():
+    model = NNFitRegressor(**QUICK).fit(FRAME, Y)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict(FRAME), model.predict(FRAME))
+
+
+def test_parameters_are_the_recipe_fields():
+    from nnfit.recipe import Recipe
+
+    assert set(NNFitRegressor().get_params()) == set(Recipe.params()) | {"validation_fraction"}
+    with pytest.raises(TypeError, match="unexpected keyword argument 'hiden'"):
+        NNFitRegressor(hiden=(3,))
