@@ -98,7 +98,7 @@ def test_fit_prints_the_summary(cli, tmp_path):
     assert outcome.code == 0, outcome.err
     out = outcome.out
     assert "f = x**2 + 2*y over x=0:100, y=0:1000:int" in out
-    assert "recipe  mlp 64-64 tanh | mse adam lr 0.003 cosine | batch 128, 200 steps" in out
+    assert "recipe  mlp 64-64 gelu | mse adam lr 0.01 cosine | batch 128, 200 steps" in out
     for word in ("inside", "test", "1-1.5x", "1.5-2x", "rRMSE", "OUTSIDE", "run     nnfit-runs/001-x_2_2_y"):
         assert word in out
     assert (tmp_path / "nnfit-runs" / "001-x_2_2_y" / "model.safetensors").is_file()

@@ -33,3 +33,18 @@ def test_losses(name):
     pred, y = jnp.array([[1.0], [3.0]]), jnp.array([[0.0], [0.0]])
     expected = {"mse": 5.0, "rmse": np.sqrt(5.0), "mae": 2.0, "huber": (0.5 + 2.5) / 2}[name]
     assert float(optim.LOSSES[name](pred, y)) == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_target_run_restarts_its_cosine_in_cycles_that_double():
+    rates = optim.LearningRates(Recipe(target_rrmse=1e-3, lr=0.01), total_steps=None)
+    n = Recipe.DEFAULT_STEPS
+    steps = np.array([0, n - 1, n, 3 * n - 1, 3 * n])
+    expected = [0.01, 0.01 * optim.COSINE_FLOOR, 0.01, 0.01 * optim.COSINE_FLOOR, 0.01]
+    np.testing.assert_allclose(rates(steps, np.zeros(5)), expected, rtol=1e-3)
+
+
+def test_a_paced_run_reads_its_cosine_at_its_progress():
+    rates = optim.LearningRates(Recipe(time_budget=10, lr=0.01), total_steps=None)
+    progress = np.array([0.0, 0.5, 1.0])
+    np.testing.assert_allclose(rates(np.array([0, 7, 9]), progress), [0.01, 0.01 * (1 + optim.COSINE_FLOOR) / 2,
+                                                                      0.01 * optim.COSINE_FLOOR], rtol=1e-4)

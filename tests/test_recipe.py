@@ -113,20 +113,25 @@ def test_bad_config_files(tmp_path, name, text, message):
     ({"epochs": 3, "batch_size": 100}, 1000, 30),
     ({"epochs": 2, "batch_size": 5000}, 1000, 2),  # the batch is capped at the training set
     ({"optimizer": "lbfgs", "epochs": 4}, 1000, 4),  # L-BFGS steps take the whole set
+    ({"time_budget": 10}, 1000, None),  # the budget sets the length
+    ({"target_rrmse": 1e-3}, 1000, None),  # within the default budget for a target
+    ({"time_budget": 10, "steps": 50}, 1000, 50),  # steps given: the budget only caps them
 ])
 def test_total_steps(kwargs, n_train, steps):
     assert Recipe(**kwargs).total_steps(n_train) == steps
 
 
 @pytest.mark.parametrize("settings, line", [
-    ({}, "mlp 64-64 tanh | mse adam lr 0.003 cosine | batch 128, 20000 steps | scale in:standard out:standard "
+    ({}, "mlp 64-64 gelu | mse adam lr 0.01 cosine | batch 128, 20000 steps | scale in:standard out:standard "
          "| early-stop, float32 | seed 0"),
     ({"model": "linear", "loss": "rmse", "schedule": "inverse-time", "decay": 0.1, "batch_size": 8, "epochs": 10,
       "early_stopping": False, "input_scaling": "none"},
-     "linear | rmse adam lr 0.003 inverse-time 0.1 | batch 8, 10 epochs | scale in:none out:standard "
+     "linear | rmse adam lr 0.01 inverse-time 0.1 | batch 8, 10 epochs | scale in:none out:standard "
      "| float32 | seed 0"),
+    ({"time_budget": "30s"}, "mlp 64-64 gelu | mse adam lr 0.01 cosine | batch 128, 30 s | scale in:standard "
+                             "out:standard | early-stop, float32 | seed 0"),
     ({"optimizer": "lbfgs", "steps": 300, "output_activation": "softmax", "repeat_batch": True},
-     "mlp 64-64 tanh -> softmax | mse lbfgs line search | full batch, 300 steps | scale in:standard out:standard "
+     "mlp 64-64 gelu -> softmax | mse lbfgs line search | full batch, 300 steps | scale in:standard out:standard "
      "| repeat-batch, early-stop, float32 | seed 0"),
 ])
 def test_summary_line(settings, line):

@@ -71,7 +71,7 @@ def test_linear_weights_are_in_user_units(linear):
 
 def test_repr_is_one_line(quadratic):
     text = repr(quadratic)
-    assert text.startswith("<Fit f = x**2 + 2*y over x=0:100, y=0:1000:int: mlp 64-64 tanh") and "\n" not in text
+    assert text.startswith("<Fit f = x**2 + 2*y over x=0:100, y=0:1000:int: mlp 64-64 gelu") and "\n" not in text
     assert f"test rRMSE {quadratic.evaluation['test']['rrmse']:.3g}>" in text
 
 

@@ -85,8 +85,8 @@ def test_a_budget_without_steps_sets_the_length_of_the_whole_fit():
 
 def test_a_target_without_a_budget_gets_the_default_budget():
     recipe = nnfit.Recipe(target_rrmse=1e-3)
-    assert recipe.budget == nnfit.Recipe.TARGET_BUDGET == 60 and recipe.paced
-    assert not nnfit.Recipe(target_rrmse=1e-3, steps=100).paced
+    assert recipe.budget == nnfit.Recipe.TARGET_BUDGET == 60 and recipe.open_ended and not recipe.paced
+    assert not nnfit.Recipe(target_rrmse=1e-3, steps=100).open_ended
 
 
 def test_an_accuracy_target_stops_training_when_reached():

@@ -40,19 +40,30 @@ def schedule(recipe: Recipe, total_steps: int) -> optax.Schedule:
     return builders[recipe.schedule]()
 
 
-# Schedules defined over the run's length: under a time budget they follow the clock.
+# Schedules defined over the run's length: an open-ended run paces them by its clock, or restarts them.
 LENGTH_SCHEDULES = ("cosine", "one-cycle")
 PACE_RESOLUTION = 1_000_000  # a paced run's progress in [0, 1] is read on this many virtual steps
+RESTARTS = 15  # cycles of DEFAULT_STEPS, doubling: 6.5e8 steps in all, hours; int32 step counts
 
 
 class LearningRates:
-    """Each step's learning rate, computed on the host and fed to the step with its batch. A run of
-    known length reads the schedule at the step count; a run paced by a time budget reads the
-    length schedules (cosine, one-cycle) at its progress through the budget, the others at the step."""
+    """Each step's learning rate, computed on the host and fed to the step with its batch.
+
+    A run of known length reads the schedule at the step count. An open-ended run reads a length
+    schedule (cosine, one-cycle) at its progress through its time budget (`Recipe.paced`) or, when
+    it chases a target, over cycles of DEFAULT_STEPS steps that double in length (warm restarts,
+    as SGDR): each cycle ends annealed, so the target is checked at its best. The other schedules
+    are read at the step count."""
 
     def __init__(self, recipe: Recipe, total_steps: int | None) -> None:
-        self.by_progress = total_steps is None and recipe.schedule in LENGTH_SCHEDULES
-        self.schedule = jax.jit(jax.vmap(schedule(recipe, total_steps or PACE_RESOLUTION)))
+        length_schedule = total_steps is None and recipe.schedule in LENGTH_SCHEDULES
+        self.by_progress = length_schedule and recipe.paced
+        if length_schedule and not recipe.paced:
+            lengths = recipe.DEFAULT_STEPS * 2 ** np.arange(RESTARTS)
+            chosen = optax.join_schedules([schedule(recipe, int(n)) for n in lengths], np.cumsum(lengths)[:-1])
+        else:
+            chosen = schedule(recipe, total_steps or PACE_RESOLUTION)
+        self.schedule = jax.jit(jax.vmap(chosen))
 
     def __call__(self, steps: np.ndarray, progress: np.ndarray) -> np.ndarray:
         """Rates (count,) for steps (count,) whose progress through the run is (count,) in [0, 1]."""

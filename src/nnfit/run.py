@@ -93,8 +93,9 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     findings = checks.before(recipe, network, target, X_train, y_train, y_scaler.transform(y_train),
                                     int((~domain.contains(queries)).sum()), len(queries))
     history, watch = History(), checks.Watch(recipe.stop_on_error)
-    # A paced schedule anneals at the end of the budget: a plateau before then is no reason to stop.
-    patience = math.inf if recipe.paced else recipe.patience
+    # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
+    # then is no reason to stop.
+    patience = math.inf if recipe.open_ended else recipe.patience
     stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
     target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
     trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks], budget)
