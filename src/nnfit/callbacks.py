@@ -52,20 +52,22 @@ class AccuracyTarget(Callback):
     def __init__(self, target: float) -> None:
         self.target = target
         self.reached = False
-        self.last: float | None = None
+        self.best: float | None = None  # the lowest validation rRMSE seen: the weights kept at the end
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        self.last = event.val_rrmse
-        if event.val_rrmse is not None and event.val_rrmse <= self.target:
+        if event.val_rrmse is None:
+            return
+        self.best = event.val_rrmse if self.best is None else min(self.best, event.val_rrmse)
+        if event.val_rrmse <= self.target:
             self.reached = True
             trainer.stop(f"reached the target: validation rRMSE {event.val_rrmse:.3g} <= {self.target:g} "
                          f"at step {event.step}")
 
     def on_train_end(self, trainer: Trainer) -> None:
-        if not self.reached and self.last is not None:
+        if not self.reached and self.best is not None:
             more = "--steps or --budget" if trainer.total_steps else "--budget"
-            trainer.stop_reason = (f"{trainer.stop_reason}; validation rRMSE {self.last:.3g} did not reach the target "
-                                   f"{self.target:g} — raise {more}")
+            trainer.stop_reason = (f"{trainer.stop_reason}; the best validation rRMSE, {self.best:.3g}, did not reach "
+                                   f"the target {self.target:g} — raise {more}")
 
 
 class RichProgress(Callback):
