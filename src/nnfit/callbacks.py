@@ -10,7 +10,8 @@ from .train import Callback, ChunkEnd, Trainer
 
 
 class History(Callback):
-    """Records every ChunkEnd as a dict: step, epoch, train_loss, val_loss, val_rrmse, grad_norm, lr, elapsed."""
+    """Records every ChunkEnd as a dict: step, epoch, progress, train_loss, val_loss, val_rrmse, grad_norm, lr,
+    elapsed."""
 
     def __init__(self) -> None:
         self.records: list[dict] = []

@@ -61,11 +61,8 @@ def to_json(fit: Fit) -> dict:
     for each member and each layer, z = act(z @ w + b), with `activation` on hidden layers and
     `output_activation` on the last ("gelu" is its tanh approximation); then y = z * y_scaler.scale
     + y_scaler.shift, averaged over the members."""
-    return {"format": JSON_FORMAT, **describe(fit),
-            "x_scaler": {"kind": fit.x_scaler.kind, "shift": fit.x_scaler.shift.tolist(),
-                         "scale": fit.x_scaler.scale.tolist()},
-            "y_scaler": {"kind": fit.y_scaler.kind, "shift": fit.y_scaler.shift.tolist(),
-                         "scale": fit.y_scaler.scale.tolist()},
+    scaler = lambda s: {"kind": s.kind, "shift": s.shift.tolist(), "scale": s.scale.tolist()}  # noqa: E731
+    return {"format": JSON_FORMAT, **describe(fit), "x_scaler": scaler(fit.x_scaler), "y_scaler": scaler(fit.y_scaler),
             "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
             "recipe": fit.recipe.to_dict()}
 

@@ -27,7 +27,7 @@ class ChunkEnd:
     """What callbacks see after each chunk of steps (losses are in scaled units)."""
 
     step: int
-    total_steps: int | None  # None when the time budget sets the length
+    total_steps: int | None  # None for an open-ended run: until its time budget or its accuracy target
     epoch: float
     progress: float  # fraction of the run done: of its steps, or of its time budget when that sets the length
     train_loss: float  # mean batch loss over the chunk
@@ -62,7 +62,7 @@ class Trainer:
     budget: float | None = None
     params: Params | None = field(default=None, init=False)
     step: int = field(default=0, init=False)
-    total_steps: int | None = field(default=None, init=False)  # None: the budget sets the length
+    total_steps: int | None = field(default=None, init=False)  # None: open-ended, until budget or target
     stop_reason: str | None = field(default=None, init=False)
 
     def stop(self, reason: str) -> None:
