@@ -68,7 +68,8 @@ def test_grid_search_over_widths():
     # one unit cannot bend to a**2 + 0.5*b; thirty-two can
     search = GridSearchCV(NNFitRegressor(steps=500), {"hidden": [(1,), (32, 32)]}, cv=2).fit(FRAME, Y)
     scores = search.cv_results_["mean_test_score"]
-    assert search.best_params_ == {"hidden": (32, 32)} and scores[1] > 0.99 > scores[0]
+    # measured R² 0.9964 and 0.12: the bar at 0.97 keeps 8x the first's distance from 1
+    assert search.best_params_ == {"hidden": (32, 32)} and scores[1] > 0.97 > scores[0]
     assert search.best_estimator_.fit_.network.sizes == (2, 32, 32, 1)  # refit on all rows with the winner
 
 

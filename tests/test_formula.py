@@ -1,12 +1,18 @@
 """Formulas: what is accepted, how it evaluates, and every kind of rejected text."""
 
+import re
 import time
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import formulas
 
-from nnfit.errors import FormulaError
+from nnfit import data
+from nnfit.domain import Domain
+from nnfit.errors import FormulaError, NnfitError, UndefinedTargetError
 from nnfit.formula import FUNCTIONS, parse
+from nnfit.target import Target
 
 X = np.array([[0.5, 2.0], [1.5, -3.0], [2.5, 0.25]])
 x, y = X[:, 0], X[:, 1]
@@ -108,3 +114,69 @@ def test_default_output_names_avoid_the_variables(text, outputs):
 
 def test_variables_in_written_order_however_deep():
     assert parse("a + 2*b - c*d + sqrt(f)").variables == ("a", "b", "c", "d", "f")
+
+
+# --- No formula ends in anything but a result or a FormulaError -------------------------------
+
+def _parse_compile_evaluate(text: str) -> None:
+    """What nnfit does with a formula before training: parse it, compile it and sample it on a
+    domain of every variable it names; each step returns or raises an NnfitError, within 1 s."""
+    for stage in ("parse", "sample"):
+        start = time.perf_counter()
+        try:
+            if stage == "parse":
+                target = Target.from_formula(text)
+            else:
+                domain = Domain.of({name: (-2, 3) for name in target.inputs})
+                data.sample(target, domain, 200, "uniform", (0.8, 0.1, 0.1), np.random.default_rng(0))
+        except NnfitError:
+            return
+        finally:
+            assert time.perf_counter() - start < 1.0, f"{stage} of {text!r} took over 1 s"
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas)
+def test_any_formula_gives_a_result_or_a_formula_error(text):
+    _parse_compile_evaluate(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas)
+def test_twenty_thousand_formulas_give_a_result_or_a_formula_error(text):
+    _parse_compile_evaluate(text)
+
+
+@pytest.mark.parametrize("text, message", [
+    # each of these once escaped as a KeyError, OverflowError, ValueError or TypeError
+    ("asin(x ^ tan(0) ^ log2(sign(x)) / 1e-300 ** e * 1) / x", "cannot evaluate"),
+    ("max(0 - log10(-3 - sqrt(log2(2.5) ^ x)), abs(1e-300 ** x))", "min/max compare real numbers"),
+    ("2x", "invalid decimal literal"),
+])
+def test_what_sympy_or_numpy_cannot_do_is_a_formula_error(text, message):
+    with pytest.raises(NnfitError, match=re.escape(message)):
+        _evaluate(text, [[0.5]])
+
+
+def _evaluate(text: str, X) -> np.ndarray:
+    return Target.from_formula(text)(np.asarray(X, dtype=float))
+
+
+@pytest.mark.parametrize("text, X, expected", [
+    ("x/0", [[1.0]], [np.nan]),  # complex infinity: undefined, not a KeyError
+    ("x + (1/3)**100000", [[2.0]], [2.0]),  # an exact power of 200 000 digits is never computed
+    ("x + (-1000000)**-1000000", [[2.0]], [2.0]),  # once took 7 minutes in SymPy
+    ("log(10**300)*x", [[1.0]], [300 * np.log(10)]),  # an integer beyond float64 for NumPy's ufuncs
+    ("(2*x)**1000000000", [[2.0]], [np.inf]),
+    ("(-2)**x", [[0.5], [2.0]], [np.nan, 4.0]),  # complex where x is not whole: NaN, never its real part
+])
+def test_extreme_formulas_evaluate_to_floats(text, X, expected):
+    np.testing.assert_allclose(_evaluate(text, X)[:, 0], expected, rtol=1e-12)
+
+
+def test_a_formula_undefined_everywhere_says_so():
+    with pytest.raises(UndefinedTargetError, match="the target 'x/0' is undefined .* at every one of the 200 "
+                                                   "sampled points: it has no value anywhere on the domain"):
+        data.sample(Target.from_formula("x/0"), Domain.parse("x=0:1"), 200, "uniform", (0.8, 0.1, 0.1),
+                    np.random.default_rng(0))

@@ -75,12 +75,13 @@ def test_time_budget_from_the_recipe():
 
 def test_a_budget_without_steps_sets_the_length_of_the_whole_fit():
     start = time.perf_counter()
-    result = nnfit.fit("sin(x)", domain="x=0:6", samples=2000, time_budget=1.5)
+    # 3 s: the first chunk, compilation included, fits well inside it even on a busy 2-core machine
+    result = nnfit.fit("sin(x)", domain="x=0:6", samples=2000, time_budget=3)
     wall = time.perf_counter() - start
     assert result.info["total_steps"] is None and result.info["stop_reason"].startswith("time budget spent at step")
-    assert result.history[-1]["elapsed"] <= 1.5 and result.history[-1]["progress"] >= 0.5
-    assert wall < 1.5 + 1.0  # training ends inside the budget; evaluating the fit follows it
-    assert "1.5 s" in result.recipe.summary()
+    assert result.history[-1]["elapsed"] <= 3 and result.history[-1]["progress"] >= 0.5
+    assert wall < 3 + 1.0  # training ends inside the budget; evaluating the fit follows it
+    assert "3 s" in result.recipe.summary()
 
 
 def test_a_target_without_a_budget_gets_the_default_budget():

@@ -38,6 +38,47 @@ Examples:
 """
 
 
+class Command(click.Command):
+    """A command whose arguments may begin with '-': a formula such as "-q*E" or points such as
+    "-1,2" are arguments, not unknown options. Every token that is not an option or an option's
+    value is moved after "--", in order, so click's parser takes it as an argument."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args and any(_dashed_argument(a, self.get_params(ctx)) for a in args):
+            args = _arguments_last(args, self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+def _option_arity(params: list[click.Parameter]) -> dict[str, bool]:
+    """Every option name of a command -> whether it takes a value."""
+    return {name: not (p.is_flag or p.count) for p in params if isinstance(p, click.Option)
+            for name in (*p.opts, *p.secondary_opts)}
+
+
+def _dashed_argument(token: str, params: list[click.Parameter]) -> bool:
+    """A token that starts with '-' yet names no option: "-x**2" or "-1,2", never "--domain"."""
+    return token.startswith("-") and not token.startswith("--") and len(token) > 1 and \
+        token not in _option_arity(params)
+
+
+def _arguments_last(args: list[str], params: list[click.Parameter]) -> list[str]:
+    """`args` reordered as options (with their values), "--", then the arguments in their order."""
+    arity = _option_arity(params)
+    options: list[str] = []
+    arguments: list[str] = []
+    position = 0
+    while position < len(args):
+        token = args[position]
+        if token.startswith("--") or token in arity:
+            takes_value = arity.get(token.split("=", 1)[0], False) and "=" not in token
+            options.extend(args[position:position + 1 + takes_value])  # a value follows, whatever it looks like
+            position += 1 + takes_value
+        else:
+            arguments.append(token)
+            position += 1
+    return [*options, "--", *arguments]
+
+
 def _options(section: type) -> list[click.Option]:
     """One click option per field of a Task or Recipe table (the target is the argument)."""
     options = []
@@ -185,7 +226,7 @@ def main(debug: bool) -> None:
     """Fit neural networks to functions and data, and see where to trust them."""
 
 
-fit_command = click.Command(
+fit_command = Command(
     "fit", callback=_fit_command, epilog=EPILOG,
     help="Fit TARGET (a formula, or a .csv/.parquet/.npy/.npz file) and report the error inside and "
          "outside the training domain.",
@@ -200,7 +241,7 @@ fit_command = click.Command(
             *_options(Task), *_options(Recipe)])
 main.add_command(fit_command)
 
-doctor_command = click.Command(
+doctor_command = Command(
     "doctor", callback=_doctor_command, epilog=EPILOG,
     help="Diagnose a recipe without fitting it: static checks on the recipe and data, then a probe "
          "training of a few seconds. TARGET is a formula, a data file, or a recipe file "
@@ -262,7 +303,7 @@ def report_command(run_dir: str, open_page: bool) -> None:
             click.echo("no browser found here: open the file above yourself", err=True)
 
 
-@main.command("predict", epilog=EPILOG)
+@main.command("predict", cls=Command, epilog=EPILOG)
 @click.argument("run_dir")
 @click.argument("points", required=False)
 @click.option("--input", "input_file", help="CSV/Parquet/NPY file with a column per input")

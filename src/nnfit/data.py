@@ -90,6 +90,11 @@ def check_finite_target(target: Target, X: np.ndarray, y: np.ndarray) -> None:
     bad = ~np.all(np.isfinite(y), axis=1)
     if not bad.any():
         return
+    if bad.all():
+        shown = repr(target.text) if target.kind == "formula" else target.describe()  # as typed, not as SymPy has it
+        raise UndefinedTargetError(f"the target {shown} is undefined (NaN or inf) at every one of the "
+                                   f"{len(X)} sampled points: it has no value anywhere on the domain — check the "
+                                   "formula for a division by zero or a function outside its range")
     where = ", ".join(f"{name} in [{X[bad, i].min():.4g}, {X[bad, i].max():.4g}]"
                       for i, name in enumerate(target.inputs))
     raise UndefinedTargetError(f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled "

@@ -12,6 +12,7 @@ import difflib
 import math
 import operator
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,14 @@ from .errors import FormulaError
 
 MAX_LENGTH = 2000  # characters; longer text is no formula a person types
 MAX_DEPTH = 60  # nesting of the syntax tree; bounds recursion and SymPy's work
+# A constant exponent beyond this is kept as a float: SymPy would otherwise compute powers such as
+# 1000000**-1000000 exactly, which takes minutes and prints as a number too long to compile.
+MAX_EXACT_EXPONENT = 64
+# Integers beyond float64's exact range are compiled as floats: NumPy has no ufuncs for Python ints.
+MAX_EXACT_INTEGER = 2**53
+# What SymPy, its printer and NumPy raise on a whitelisted tree they cannot handle (an overflow,
+# min/max of values that are not real): each is turned into a FormulaError naming the formula.
+_NUMERIC_ERRORS = (ArithmeticError, ValueError, TypeError, KeyError, RecursionError, MemoryError)
 
 # name -> (SymPy builder, allowed argument counts (lo, hi); hi None = unbounded)
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], tuple[int, int | None]]] = {
@@ -78,20 +87,52 @@ class Formula:
     variables: tuple[str, ...]  # in order of first appearance in the text
 
     def compile(self, inputs: tuple[str, ...]) -> Callable[[np.ndarray], np.ndarray]:
-        """A function mapping X (n, len(inputs)) float64 to Y (n, len(outputs)) float64."""
+        """A function mapping X (n, len(inputs)) float64 to Y (n, len(outputs)) float64.
+
+        Where an output is not a real number (division by zero, a complex value) it is NaN.
+        """
         symbols = [sympy.Symbol(name, real=True) for name in inputs]
-        # lambdify prints the already-validated SymPy tree, never the user's text.
-        functions = [sympy.lambdify(symbols, e, modules="numpy") for e in self.expressions]
+        try:
+            # lambdify prints the already-validated SymPy tree, never the user's text.
+            functions = [sympy.lambdify(symbols, _numeric(e), modules="numpy") for e in self.expressions]
+        except _NUMERIC_ERRORS as exc:
+            raise FormulaError(f"cannot compile {self.text!r} ({_reason(exc)}) — simplify it, e.g. use "
+                               "smaller constants") from None
 
         def evaluate(X: np.ndarray) -> np.ndarray:
             X = np.asarray(X, dtype=np.float64)
             columns = [X[:, i] for i in range(X.shape[1])]
-            with np.errstate(all="ignore"):  # NaN/inf are reported by the data checks
-                values = [np.broadcast_to(np.asarray(f(*columns), dtype=np.float64), (len(X),))
-                          for f in functions]
+            try:
+                with np.errstate(all="ignore"):  # NaN/inf are reported by the data checks
+                    values = [_real(f(*columns), len(X)) for f in functions]
+            except _NUMERIC_ERRORS as exc:
+                raise FormulaError(f"cannot evaluate {self.text!r} ({_reason(exc)}) — simplify it, e.g. use "
+                                   "smaller constants") from None
             return np.stack(values, axis=1)
 
         return evaluate
+
+
+def _numeric(expression: sympy.Expr) -> sympy.Expr:
+    """`expression` ready for NumPy: complex infinity (x/0) as NaN, integers too large for float64
+    arithmetic as floats."""
+    large = {a: sympy.Float(a) for a in expression.atoms(sympy.Rational)
+             if max(abs(a.p), a.q) > MAX_EXACT_INTEGER}
+    return expression.xreplace({sympy.zoo: sympy.nan, **large})
+
+
+def _real(values: object, n: int) -> np.ndarray:
+    """Values as float64 of shape (n,); complex values are NaN unless their imaginary part is 0."""
+    array = np.asarray(values)
+    if np.iscomplexobj(array):
+        array = np.where(array.imag == 0, array.real, np.nan)
+    return np.broadcast_to(array.astype(np.float64), (n,))
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception, short: SymPy's messages can quote a whole expression."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def parse(text: str) -> Formula:
@@ -120,7 +161,7 @@ def parse(text: str) -> Formula:
             if node.id not in CONSTANTS and node.id not in FUNCTIONS and node.id not in variables:
                 variables.append(node.id)
         named.append(name)
-        expressions.append(_to_sympy(tree.body))
+        expressions.append(_build(tree.body, source=body))
     if not variables:
         raise FormulaError(f"the formula {text!r} has no variables — a network needs at least one input, e.g. \"x**2\"")
     clash = [n for n in named if n in variables]
@@ -153,13 +194,15 @@ def _default_names(named: list[str | None], taken: set[str]) -> list[str]:
 def _parse_ast(body: str) -> ast.Expression:
     source = body.replace("^", "**")
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for 2x: the error says it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(source, mode="eval")
     except SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset else ""
         raise FormulaError(f"cannot parse formula {body!r}{where}: {exc.msg} — "
                            "check for a missing operand or bracket") from None
-    except (ValueError, RecursionError, MemoryError):
-        raise FormulaError(f"cannot parse formula {body!r}: it is nested too deeply or contains a NUL byte") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise FormulaError(f"cannot parse formula {body!r} ({_reason(exc)}): simplify it") from None
 
 
 def _check(node: ast.AST, depth: int, source: str) -> None:
@@ -258,6 +301,15 @@ def _fold_constants(node: ast.AST, source: str) -> float | None:
     return None
 
 
+def _build(node: ast.AST, source: str) -> sympy.Expr:
+    """The SymPy expression of a whitelisted tree; raises FormulaError where SymPy cannot build it."""
+    try:
+        return _to_sympy(node)
+    except _NUMERIC_ERRORS as exc:
+        raise FormulaError(f"cannot build {source!r} ({_reason(exc)}) — check that min/max compare real "
+                           "numbers, and use smaller constants") from None
+
+
 def _to_sympy(node: ast.AST) -> sympy.Expr:
     """Build the SymPy expression of a whitelisted node (see `_check`)."""
     if isinstance(node, ast.Constant):
@@ -269,7 +321,10 @@ def _to_sympy(node: ast.AST) -> sympy.Expr:
         operand = _to_sympy(node.operand)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp):
-        return _BINARY[type(node.op)][0](_to_sympy(node.left), _to_sympy(node.right))
+        right = _to_sympy(node.right)
+        if isinstance(node.op, ast.Pow) and right.is_number and abs(float(right)) > MAX_EXACT_EXPONENT:
+            right = sympy.Float(float(right))
+        return _BINARY[type(node.op)][0](_to_sympy(node.left), right)
     if isinstance(node, ast.Call):
         return FUNCTIONS[node.func.id][0](*(_to_sympy(a) for a in node.args))
     raise AssertionError(f"unchecked node {node!r}")  # _check admits nothing else
