@@ -45,3 +45,37 @@ def mutated(draw: st.DrawFn) -> str:
 
 
 formulas = grammar | mutated()
+
+
+# --- CSV files -------------------------------------------------------------------------------
+
+CELLS = ("0", "1", "-2.5", "3e-7", "1e308", "-1e308", "nan", "NaN", "inf", "-inf", "", "abc", '"4.5"', '"1,5"',
+         "True", " 7 ", "1,000", "0x10")
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> bytes:
+    """The bytes of a CSV file with the faults users' files have: any separator, a byte-order mark,
+    quoted numbers, blank lines, text, NaN, inf and 1e308 cells, duplicate, blank or missing headers,
+    ragged rows, and now and then thousands of columns. About half of them are readable."""
+    n_columns = draw(st.sampled_from((1, 2, 2, 3, 3, 5, 2000)))
+    n_rows = draw(st.integers(0, 40))
+    separator = draw(st.sampled_from((",", ";", "\t", "|")))
+    faulty_cells = draw(st.sampled_from((0, 0, 1, 5)))  # in percent
+    ragged = draw(st.integers(0, 5)) == 0
+    names = [f"c{i}" if n_columns > 5 else "abcde"[i] for i in range(n_columns)]
+    header = draw(st.sampled_from(("named",) * 5 + ("none", "duplicate", "blank")))
+    if header == "duplicate" and n_columns > 1:
+        names[1] = names[0]
+    if header == "blank":
+        names[0] = ""
+    lines = [] if header == "none" else [separator.join(names)]
+    for _ in range(n_rows):
+        width = n_columns + (draw(st.sampled_from((0, 0, 0, -1, 1))) if ragged else 0)
+        cells = [draw(st.sampled_from(CELLS)) if draw(st.integers(0, 99)) < faulty_cells
+                 else f"{draw(st.floats(-1e6, 1e6, allow_nan=False)):.6g}" for _ in range(max(width, 1))]
+        lines.append(separator.join(cells))
+        if draw(st.integers(0, 9)) == 0:
+            lines.append("")
+    text = "\n".join(lines) + "\n"
+    return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode("utf-8")

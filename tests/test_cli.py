@@ -10,6 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import csv_files, formulas
+
+from nnfit.errors import NnfitError
+from nnfit.target import Target
 
 QUICK = ("--samples", "500", "--steps", "200", "--quiet")
 D = ("--domain", "x=0:1")
@@ -31,6 +36,8 @@ def write_files(root: Path) -> None:
     (root / "fake.parquet").write_text(rows)
     (root / "notarun").mkdir()
     (root / "taken.json").write_text("{}")
+    (root / "semi.csv").write_text(rows.replace(",", ";"))
+    (root / "twice.csv").write_text(rows.replace("a,y", "a,a", 1))
 
 
 BAD_INPUTS = {
@@ -163,3 +170,53 @@ def test_python_dash_m_runs_the_cli(tmp_path):
     assert process.stderr == "nnfit: error: unknown function 'foo' in 'foo(x)'; known functions: abs, acos, arccos, " \
                              "arcsin, arctan, asin, atan, cos, cosh, exp, ln, log, log10, log2, max, min, sign, sin, " \
                              "sinh, sqrt, tan, tanh\n"
+
+
+# --- Whatever the formula or file: a result, or one line and exit 2 ---------------------------
+
+@pytest.mark.parametrize("args", [
+    ["fit", "-mom*B*cos(theta)", "--domain", "mom=1:5, B=1:5, theta=1:5"],
+    ["fit", "--domain", "q=1:2, E=1:2", "-q*E"],  # after the options too
+    ["doctor", "-x", "--domain", "x=0:1"],
+    ["compare", "a.yaml", "--task", "-x", "--domain", "x=0:1"],
+], ids=["fit", "fit, options first", "doctor", "compare --task"])
+def test_a_formula_may_start_with_a_minus(cli, tmp_path, args):
+    (tmp_path / "a.yaml").write_text("hidden: [8]\n")
+    outcome = cli(*args, *(QUICK if args[0] == "fit" else ("--steps", "50") if args[0] == "doctor" else ()))
+    assert outcome.code == 0, outcome.err
+    assert "f = -" in outcome.out or "nnfit doctor -x" in outcome.out or "page" in outcome.out
+
+
+def test_predict_takes_points_that_start_with_a_minus(cli):
+    assert cli("fit", "x + y", "--domain", "x=-1:1, y=-1:1", *QUICK, "--no-report", "--out", "run").code == 0
+    rows = json.loads(cli("predict", "run", "-0.5,0.25; 0.5,-0.25", "--json").out)
+    assert [r["point"] for r in rows] == [[-0.5, 0.25], [0.5, -0.25]]
+    assert [r["truth"] for r in rows] == [[-0.25], [0.25]]
+
+
+def _one_line_or_success(outcome) -> None:
+    assert "Traceback" not in outcome.err + outcome.out
+    if outcome.code != 0:
+        lines = outcome.err.strip().splitlines()
+        assert outcome.code == 2 and len(lines) == 1 and lines[0].startswith("nnfit: error: "), outcome.err
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=formulas)
+def test_any_formula_the_library_refuses_is_one_line_on_the_command_line(cli, text):
+    try:
+        Target.from_formula(text)  # those it accepts train, as the tests of the library show
+    except NnfitError:
+        outcome = cli("fit", text, "--domain", "x=-2:3, y=-2:3", "--quiet")
+        _one_line_or_success(outcome)
+        assert outcome.code == 2
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(content=csv_files())
+def test_any_csv_file_trains_or_gets_one_line(cli, tmp_path, content):
+    (tmp_path / "d.csv").write_bytes(content)
+    outcome = cli("fit", "d.csv", "--steps", "20", "--quiet", "--no-report", "--overwrite", "--out", "run")
+    _one_line_or_success(outcome)

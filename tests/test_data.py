@@ -1,10 +1,14 @@
 """Data: sampling a known target, reading files, the checks, the split and the edges holdout."""
 
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import csv_files
 
 from nnfit import data
 from nnfit.domain import Domain
@@ -141,3 +145,65 @@ def test_callable_target_with_named_inputs():
     target, _, dataset = data.prepare(Task(samples=50), RNG, lambda x, y: x * y, {"x": (0, 1), "y": (2, 3)})
     assert target.inputs == ("x", "y")
     np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 0] * dataset.X[:, 1])
+
+
+# --- Files as users write them -------------------------------------------------------------------
+
+ROWS = "".join(f"{i}{{s}}{i % 7}{{s}}{2 * i + i % 7}\n" for i in range(20))
+
+
+@pytest.mark.parametrize("content", [
+    "a,b,y\n" + ROWS.format(s=","),
+    "a;b;y\n" + ROWS.format(s=";"),
+    "a\tb\ty\n" + ROWS.format(s="\t"),
+    "a|b|y\n" + ROWS.format(s="|"),
+    "\ufeffa,b,y\n" + ROWS.format(s=","),  # a byte-order mark, as Excel writes
+    "a,b,y\n\n" + ROWS.format(s=",").replace("\n", "\n\n"),  # blank lines
+    "a,b,y\n" + "".join(f'"{i}","{i % 7}","{2 * i + i % 7}"\n' for i in range(20)),  # quoted numbers
+    "a;b;y\n" + "".join(f"{i},0;{i % 7};{2 * i + i % 7},0\n" for i in range(20)),  # decimal commas
+], ids=["comma", "semicolon", "tab", "pipe", "bom", "blank-lines", "quoted", "decimal-comma"])
+def test_every_dialect_reads_the_same_numbers(tmp_path, content):
+    (tmp_path / "d.csv").write_text(content, encoding="utf-8")
+    target, _, dataset = data.read(tmp_path / "d.csv")
+    assert target.inputs == ("a", "b") and target.outputs == ("y",)
+    order = np.argsort(dataset.X[:, 0])
+    np.testing.assert_array_equal(dataset.X[order], [[i, i % 7] for i in range(20)])
+    np.testing.assert_array_equal(dataset.y[order, 0], [2 * i + i % 7 for i in range(20)])
+
+
+def test_a_file_without_header_names_its_columns_c0_c1(tmp_path):
+    target, _, dataset = data.read(_written(tmp_path, ROWS.format(s=",")))
+    assert target.inputs == ("c0", "c1") and target.outputs == ("c2",) and len(dataset.X) == 20
+
+
+def _written(folder: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
+    path = folder / "d.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("content, encoding, message", [
+    ("a,a,y\n" + ROWS.format(s=","), "utf-8", "column 'a' appears twice in the header"),
+    (",b,y\n" + ROWS.format(s=","), "utf-8", "column 1 of .* has no name in the header row"),
+    ("a,b,y\n" + ROWS.format(s=",").replace("3,", "1e308,", 1), "utf-8", "too near float64's limit"),
+    ("a,b,y\n" + ROWS.format(s=",") + "é,1,2\n", "latin-1", "not numeric: row 21 holds 'é'"),
+    ("a,b,y\n" + ROWS.format(s=",") + "1,2,3,4\n", "utf-8", "not a readable CSV file .*Expected 3 fields"),
+    ("\x00\x01garbage", "latin-1", "not a text CSV file: it holds binary data"),
+    ("\n\n", "utf-8", "holds no rows"),
+])
+def test_faulty_files_get_one_line_saying_what_is_wrong(tmp_path, content, encoding, message):
+    with pytest.raises(DataError, match=message) as caught:
+        data.read(_written(tmp_path, content, encoding))
+    assert "\n" not in str(caught.value)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_files())
+def test_any_csv_file_reads_or_gets_a_data_error(content):
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            _, _, dataset = data.read(_written(Path(folder), content))
+        except DataError as exc:
+            assert "\n" not in str(exc)
+        else:
+            assert np.isfinite(dataset.X).all() and np.isfinite(dataset.y).all()

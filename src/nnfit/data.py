@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,9 @@ from .recipe import Task
 from .target import Target, match_domain
 
 SUFFIXES = (".csv", ".parquet", ".pq", ".npy", ".npz")
+CSV_SEPARATORS = ",;\t|"  # what spreadsheets and locales write; the first lines say which
+CSV_SNIFF_BYTES = 64 * 1024  # enough lines to tell the separator and the header
+LARGEST_VALUE = np.finfo(np.float64).max / 4  # beyond it a column's spread, and so its scaling, overflows
 MIN_ROWS = 10  # below this no train/validation/test split leaves anything to learn or measure
 EDGE_FRACTION = 0.05  # --holdout edges: the outer 5 % at each end, 10 % of each input's range
 
@@ -162,10 +167,7 @@ def read_columns(path: str | Path) -> dict[str, np.ndarray]:
         raise DataError(f"{path} is empty")
     try:
         if suffix == ".csv":
-            import pandas as pd
-
-            frame = pd.read_csv(path)
-            return {str(c): frame[c].to_numpy() for c in frame.columns}
+            return _csv_columns(path)
         if suffix in (".parquet", ".pq"):
             import pandas as pd
 
@@ -186,6 +188,53 @@ def read_columns(path: str | Path) -> dict[str, np.ndarray]:
         kind = {".csv": "CSV", ".npy": "NPY", ".npz": "NPZ"}.get(suffix, "Parquet")
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"{path} is not a readable {kind} file ({detail})") from None
+
+
+def _csv_columns(path: Path) -> dict[str, np.ndarray]:
+    """The columns of a CSV file: its separator sniffed (, ; tab |), UTF-8 with or without a byte-order
+    mark else Latin-1, blank lines skipped; without a header row the columns are named c0, c1, ..."""
+    import pandas as pd
+
+    raw = path.read_bytes()
+    if b"\0" in raw[:CSV_SNIFF_BYTES]:
+        raise DataError(f"{path} is not a text CSV file: it holds binary data")
+    try:
+        text, encoding = raw.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:  # spreadsheets on Windows write Latin-1/cp1252
+        text, encoding = raw.decode("latin-1"), "latin-1"
+    lines = [line for line in text[:CSV_SNIFF_BYTES].splitlines() if line.strip()]
+    if not lines:
+        raise DataError(f"{path} holds no rows")
+    try:
+        separator = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=CSV_SEPARATORS).delimiter
+    except csv.Error:  # one column, or nothing the sniffer can be sure of
+        separator = ","
+    header = next(csv.reader([lines[0]], delimiter=separator))
+    headerless = all(_is_number(field) for field in header)
+    if not headerless:
+        blank = [i + 1 for i, name in enumerate(header) if not name.strip()]
+        if blank:
+            raise DataError(f"column {blank[0]} of {path} has no name in the header row (an index written by "
+                            "pandas?) — name every column, or write the file with index=False")
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            raise DataError(f"column {repeated[0]!r} appears twice in the header of {path} — give every column "
+                            "its own name")
+    # "1,5;2,25": a semicolon-separated file from a locale that writes decimal commas
+    decimal = "," if separator == ";" and re.search(r"(^|;)\s*-?\d+,\d+\s*(;|$)", lines[-1]) else "."
+    frame = pd.read_csv(path, sep=separator, encoding=encoding, skip_blank_lines=True, decimal=decimal,
+                        header=None if headerless else 0)
+    if headerless:
+        frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+    return {str(c).strip(): frame[c].to_numpy() for c in frame.columns}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_inputs(path: str | Path, inputs: Sequence[str]) -> np.ndarray:
@@ -219,4 +268,7 @@ def _numeric(values: np.ndarray, name: str, path: str | Path) -> np.ndarray:
         row = int(np.argmax(bad))
         raise DataError(f"column {name!r} of {path} has {bad.sum()} NaN or inf values (first at row {row + 1}: "
                         f"{column[row]}) — drop or fill those rows")
+    if len(column) and np.abs(column).max() > LARGEST_VALUE:
+        raise DataError(f"column {name!r} of {path} holds values up to {np.abs(column).max():.3g}, too near float64's "
+                        "limit (1.8e308) to scale — divide the column by a power of ten")
     return column
