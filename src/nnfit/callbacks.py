@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import signal
+import threading
 from dataclasses import asdict
+from typing import Any
 
 from .models import Params
-from .train import Callback, ChunkEnd, Trainer
+from .train import INTERRUPTED, Callback, ChunkEnd, Trainer
 
 
 class History(Callback):
@@ -18,6 +21,12 @@ class History(Callback):
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         self.records.append({k: v for k, v in asdict(event).items() if k != "total_steps"})
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"records": self.records}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.records = list(state["records"])
 
 
 class EarlyStopping(Callback):
@@ -46,6 +55,13 @@ class EarlyStopping(Callback):
         if self.restore_best and self.best_params is not None:
             trainer.params = self.best_params
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.best, "best_step": self.best_step, "best_params": self.best_params, "waited": self.waited}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best, self.best_step, self.waited = state["best"], state["best_step"], state["waited"]
+        self.best_params = state["best_params"]
+
 
 class AccuracyTarget(Callback):
     """Stops once the validation rRMSE reaches `target`; at the end says whether it did."""
@@ -63,6 +79,12 @@ class AccuracyTarget(Callback):
             self.reached = True
             trainer.stop(f"reached the target: validation rRMSE {event.val_rrmse:.3g} <= {self.target:g} "
                          f"at step {event.step}")
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"reached": self.reached, "best": self.best}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.reached, self.best = state["reached"], state["best"]
 
     def on_train_end(self, trainer: Trainer) -> None:
         if not self.reached and self.best is not None:
@@ -96,3 +118,28 @@ class RichProgress(Callback):
 
     def on_train_end(self, trainer: Trainer) -> None:
         self.progress.stop()
+
+
+class Interrupt(Callback):
+    """Ctrl-C (SIGINT) ends the run after the current chunk instead of at once, so its weights,
+    history and checkpoint are kept; a second Ctrl-C stops at once, as usual."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._previous: Any = None
+
+    def _ask(self, signum: int, frame: object) -> None:
+        self.asked = True
+        signal.signal(signal.SIGINT, self._previous)  # a second Ctrl-C is not caught
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        if threading.current_thread() is threading.main_thread():  # only the main thread gets signals
+            self._previous = signal.signal(signal.SIGINT, self._ask)
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        if self.asked:
+            trainer.stop(f"{INTERRUPTED} (Ctrl-C) at step {event.step}")
+
+    def on_train_end(self, trainer: Trainer) -> None:
+        if self._previous is not None and not self.asked:
+            signal.signal(signal.SIGINT, self._previous)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ Examples:
   nnfit compare examples/seed001-model1.yaml examples/seed001-model2.yaml examples/seed001-default.yaml
   nnfit predict nnfit-runs/001-x_2_x "20; 500"
   nnfit export nnfit-runs/001-x_2_x --format onnx
+  nnfit fit --resume last           continue the newest killed or interrupted fit
+  nnfit runs                        list runs, unfinished ones with what to do
 """
 
 
@@ -116,21 +119,39 @@ def _settings(target: str | None, config: str | None, flags: dict[str, Any]) -> 
 
 
 def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, no_report: bool,
-                 as_json: bool, quiet: bool, **flags: Any) -> None:
+                 as_json: bool, quiet: bool, resume: str | None, **flags: Any) -> None:
     from . import data
 
-    task, recipe = _settings(target, config, flags)
+    if resume is not None:
+        path, task, recipe, state = _resumable(resume, target, config, out, flags)
+    else:
+        task, recipe = _settings(target, config, flags)
+        path, state = Path(out) if out else None, None
+        if path is not None and path.exists() and not overwrite:
+            raise RunDirError(f"{path} already exists — choose another --out or pass --overwrite")
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
-    path = Path(out) if out else _next_run_dir(task.target or "fit")
-    if path.exists() and not overwrite:
-        raise RunDirError(f"{path} already exists — choose another --out or pass --overwrite")
 
-    from .callbacks import RichProgress
+    from . import rundir
+    from .callbacks import Interrupt, RichProgress
     from .run import train
+    from .train import INTERRUPTED
 
+    if path is None:
+        path = rundir.reserve(RUNS_DIR, _slug(task.target or "fit"))
+    # a replaced run stays whole until the new one is: that one is written aside, with no checkpoints
+    checkpoints = None if path.exists() and not (path / rundir.MARKER).exists() and resume is None and overwrite \
+        else rundir.begin(path, task, recipe)
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
-    result = train(target, domain, dataset, task, recipe, rng, progress)
+    if state is not None and not as_json:
+        click.echo(f"resumed from step {state['step']} ({path})", err=True)
+    try:
+        result = train(target, domain, dataset, task, recipe, rng, [Interrupt(), *progress],
+                       checkpoints=checkpoints, resume=state)
+    except BaseException:
+        if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):
+            shutil.rmtree(path, ignore_errors=True)  # nothing to resume: leave no trace
+        raise
     result.save(path, overwrite=overwrite, report=not no_report)
     if as_json:
         click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
@@ -138,8 +159,36 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
                                **result.info}, indent=2))
     else:
         _print_summary(result, path)
+    if (result.info["stop_reason"] or "").startswith(INTERRUPTED):
+        click.echo(f"interrupted: the run above is saved with its best weights so far; continue it with "
+                   f"nnfit fit --resume {path}", err=True)
+        sys.exit(130)
 
 
+def _resumable(resume: str, target: str | None, config: str | None, out: str | None,
+               flags: dict[str, Any]) -> tuple[Path, Task, Recipe, dict[str, Any] | None]:
+    """The run directory to resume (a path, or "last"), its task and recipe, and its checkpoint."""
+    from . import checkpoint, rundir
+
+    given = [f"--{k.replace('_', '-')}" for k, v in flags.items() if v is not None]
+    if target or config or out or given:
+        extra = target or (config and "--config") or (out and "--out") or given[0]
+        raise RunDirError(f"--resume goes on with the run's own recipe (DIR/recipe.yaml); leave out {extra}")
+    if resume == "last":
+        candidates = sorted((p for p in RUNS_DIR.glob("*") if (p / rundir.MARKER).is_file()
+                             or (p / checkpoint.FILE).is_file()), key=lambda p: p.name)
+        if not candidates:
+            raise RunDirError(f"no unfinished or interrupted run in {RUNS_DIR}/ to resume")
+        path = candidates[-1]
+    else:
+        path = Path(resume)
+    if not (path / "recipe.yaml").is_file():
+        raise RunDirError(f"{path} is not a run directory to resume (no recipe.yaml)")
+    if not (path / rundir.MARKER).is_file() and not (path / checkpoint.FILE).is_file():
+        raise RunDirError(f"{path} is complete: there is nothing to resume")
+    state = checkpoint.read(path)
+    task, recipe = split_settings(read_config(path / "recipe.yaml"))
+    return path, task, recipe, state
 def _doctor_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
     from .run import doctor
 
@@ -153,11 +202,10 @@ def _doctor_command(target: str | None, config: str | None, as_json: bool, **fla
     _print_findings(console, findings)
 
 
-def _next_run_dir(target: str) -> Path:
-    """nnfit-runs/NNN-slug: the next free number, a slug of the target for a human to spot."""
+def _slug(target: str) -> str:
+    """The target as a directory name's tail, for a human to spot: x**2 + x -> x_2_x."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", Path(target).stem if Path(target).suffix else target).strip("_")[:40]
-    taken = [int(m.group(1)) for p in RUNS_DIR.glob("*") if (m := re.match(r"(\d+)-", p.name))]
-    return RUNS_DIR / f"{max(taken, default=0) + 1:03d}-{slug or 'fit'}"
+    return slug or "fit"
 
 
 def _console() -> Console:
@@ -170,7 +218,8 @@ def _print_summary(result, path: Path) -> None:
     info = result.info
     console.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
     console.print(f"recipe  {result.recipe.summary()}")
-    console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']} "
+    resumed = f", resumed from step {info['resumed_from']}" if info.get("resumed_from") is not None else ""
+    console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "
                   f"({info['n_params']} parameters, {info['n_train']} training samples)")
     table = Table(box=None, header_style="bold")
     keys = table_keys(result.members)
@@ -238,6 +287,9 @@ fit_command = Command(
             click.Option(["--no-report"], is_flag=True, help="skip report.html and its figures (about 2 s)"),
             click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),
             click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
+            click.Option(["--resume"], metavar="DIR|last",
+                         help="continue a killed or interrupted fit from its last checkpoint, with its own recipe "
+                              "('last': the newest in nnfit-runs/)"),
             *_options(Task), *_options(Recipe)])
 main.add_command(fit_command)
 
@@ -331,6 +383,20 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
                       "expect larger errors there")
 
 
+@main.command("runs", epilog=EPILOG)
+@click.argument("folder", default=str(RUNS_DIR))
+def runs_command(folder: str) -> None:
+    """List the run directories in FOLDER (default nnfit-runs/): complete, interrupted, running or
+    killed, with what to do about the unfinished ones."""
+    from .rundir import status
+
+    paths = sorted(p for p in Path(folder).glob("*") if p.is_dir() and not p.name.startswith("."))
+    if not paths:
+        click.echo(f"no runs in {folder}/")
+    for path in paths:
+        click.echo(f"{path}  {status(path)}")
+
+
 @main.command("export", epilog=EPILOG)
 @click.argument("run_dir")
 @click.option("--format", "format_", type=click.Choice(["onnx", "numpy", "json"]), required=True,
@@ -355,7 +421,8 @@ def run(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     try:
         main.main(args=args, standalone_mode=False, prog_name="nnfit")
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("nnfit: stopped (Ctrl-C)", err=True)
         sys.exit(130)
     except click.UsageError as exc:  # a misspelt flag, a missing argument: one line, like our own errors
         command = exc.ctx.command_path if exc.ctx else "nnfit"

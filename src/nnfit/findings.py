@@ -154,6 +154,13 @@ class Watch(Callback):
         self.findings: list[Finding] = []
         self.events: list[ChunkEnd] = []
 
+    def state_dict(self) -> dict:
+        return {"findings": [f.to_dict() for f in self.findings], "events": [asdict(e) for e in self.events]}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.findings = [Finding(**f) for f in state["findings"]]
+        self.events = [ChunkEnd(**e) for e in state["events"]]
+
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         self.events.append(event)
         loss = event.val_loss if event.val_loss is not None else event.train_loss

@@ -214,6 +214,9 @@ class Recipe(_Validated):
                            "are their mean, and their spread says where they disagree", gt=0)
     stop_on_error: bool = _field(True, "bool", "end training when the doctor sees an error-level problem "
                                  "(a loss that cannot move, divergence)")
+    # a killed fit loses at most 30 s; writing a small net's state takes milliseconds
+    checkpoint_every: float | None = _field(30.0, "seconds", "write a checkpoint this often (30s, 5m; none: never), "
+                                            "so nnfit fit --resume can continue a killed run", gt=0, optional=True)
     seed: int = _field(0, "int", "drives sampling, initialisation and batching", ge=0)
     device: str = _field("auto", "choice", "where to train (auto: a GPU when JAX sees one)",
                          choices=("auto", "cpu", "gpu"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -13,6 +14,7 @@ import numpy as np
 from . import data
 from . import findings as checks
 from .callbacks import AccuracyTarget, EarlyStopping, History
+from .checkpoint import Checkpointer
 from .domain import SHELLS, Domain
 from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
@@ -77,9 +79,11 @@ def resolve(target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task |
 
 
 def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, recipe: Recipe,
-          rng: np.random.Generator, callbacks: Sequence[Callback] = (), budget: float | None = None) -> Fit:
+          rng: np.random.Generator, callbacks: Sequence[Callback] = (), budget: float | None = None,
+          checkpoints: Path | None = None, resume: dict[str, Any] | None = None) -> Fit:
     """Scale, train, evaluate and diagnose on an already built dataset, for at most `budget` seconds
-    of training (default: the recipe's budget)."""
+    of training (default: the recipe's budget). With `checkpoints`, a folder, the run's state is
+    written there every `recipe.checkpoint_every` seconds; `resume` is such a state to go on from."""
     if recipe.early_stopping and len(dataset.val) == 0:
         raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
                           "or set early_stopping to false")
@@ -98,15 +102,19 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     patience = math.inf if recipe.open_ended else recipe.patience
     stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
     target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
-    trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks], budget)
+    # last: it saves what the other callbacks made of the chunk
+    saving = [Checkpointer(checkpoints, recipe.checkpoint_every)] if checkpoints and recipe.checkpoint_every else []
+    trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget)
     start = time.perf_counter()
     params = trainer.run(x_scaler.transform(X_train), y_scaler.transform(y_train),
-                         x_scaler.transform(X_val), y_scaler.transform(y_val), jax.random.key(recipe.seed))
+                         x_scaler.transform(X_val), y_scaler.transform(y_val), jax.random.key(recipe.seed), resume)
     seconds = time.perf_counter() - start
+    resumed = {"resumed_from": int(resume["step"])} if resume else {}
     result = Fit(task, recipe, target, domain, network, jax.tree.map(np.asarray, params), x_scaler, y_scaler,
                  history=history.records,
                  info={"steps": trainer.step, "total_steps": trainer.total_steps, "seconds": seconds,
-                       "stop_reason": trainer.stop_reason,
+                       "stop_reason": trainer.stop_reason, **resumed,
+                       "checkpoint_seconds": sum(c.seconds for c in saving),
                        "n_params": network.n_params, "n_train": len(X_train)})
     result.evaluation = evaluation(result, dataset, rng)
     if len(queries):

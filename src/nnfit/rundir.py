@@ -8,58 +8,117 @@
     points.npz         the points each evaluation set was measured on, for the plots
     report.html        the self-contained report, with its figures as PNG files beside it
 
-The directory is written under a temporary name beside its destination and renamed when
-complete, so a crash never leaves half a run that looks whole. No absolute path is stored.
+    unfinished.json    only while the run is unfinished: from `nnfit fit`'s start until its last file
+    checkpoint.npz     only while unfinished or interrupted: the state `nnfit fit --resume` goes on from
+
+`save` writes the directory under a temporary name beside its destination and renames it when
+complete. `nnfit fit` instead reserves its directory when it starts (`reserve`, `begin`), writes
+checkpoints into it, and removes the marker once every other file is written. Either way a crash
+never leaves half a run that looks whole. No absolute path is stored.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 from safetensors import safe_open
 from safetensors.numpy import save_file
 
+from . import checkpoint
 from .domain import Domain, Interval
 from .errors import RunDirError
 from .evaluate import Query
 from .findings import Finding
 from .models import Network
-from .recipe import read_config, split_settings, write_config
+from .recipe import Recipe, Task, read_config, split_settings, write_config
 from .result import Fit
 from .scaling import Scaler
 from .target import Target
+from .train import INTERRUPTED
 
 FORMAT_VERSION = 1
 FILES = ("recipe.yaml", "model.safetensors", "metrics.json", "history.json", "run.json", "points.npz")
+# present from a run's first moment until its last file is written: a directory holding it is not a result
+MARKER = "unfinished.json"
+_NUMBERED = re.compile(r"\.?(\d+)-")  # NNN-slug, and the hidden staging names made from one
+
+
+def reserve(root: Path, slug: str) -> Path:
+    """A new, empty run directory root/NNN-slug with the next free number. Creating it is the
+    reservation: of several processes starting at once, each gets its own number."""
+    root.mkdir(parents=True, exist_ok=True)
+    while True:
+        taken = [int(m.group(1)) for p in root.iterdir() if (m := _NUMBERED.match(p.name))]
+        path = root / f"{max(taken, default=0) + 1:03d}-{slug}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:  # another process took that number first
+            continue
+
+
+def begin(path: Path, task: Task | None = None, recipe: Recipe | None = None) -> Path:
+    """Mark `path` (an empty or interrupted run directory) unfinished, with the recipe it runs, so a
+    killed fit can be resumed from it (`nnfit fit --resume`)."""
+    path.mkdir(parents=True, exist_ok=True)
+    for partial in path.glob(f".{checkpoint.FILE}.*.partial"):  # left by a kill while a checkpoint was written
+        partial.unlink()
+    if task is not None and recipe is not None:
+        write_config(path / "recipe.yaml", task, recipe)
+    _write_json(path / MARKER, {"pid": os.getpid(), "started": time.time()})
+    return path
+
+
+def status(path: Path) -> str:
+    """One line on a run directory: complete, interrupted, running, or killed, and what to do."""
+    stored = checkpoint.read(path) if (path / checkpoint.FILE).is_file() else None
+    at = f"checkpoint at step {stored['step']}" if stored else "no checkpoint yet"
+    if (path / MARKER).is_file():
+        pid = _read_json(path / MARKER).get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+            return f"running (process {pid}), {at}"
+        return f"unfinished (killed?), {at} — resume it with: nnfit fit --resume {path}"
+    if not (path / "run.json").is_file():
+        return "not an nnfit run directory"
+    stop = _read_json(path / "run.json").get("stop_reason") or ""
+    if stored and stop.startswith(INTERRUPTED):
+        return f"{stop} — resume it with: nnfit fit --resume {path}"
+    return "complete"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def save(fit: Fit, path: Path, overwrite: bool = False, report: bool = True) -> Path:
     """Write `fit` to the directory `path`; an existing one is replaced only with overwrite=True.
     With `report`, report.html and its PNG figures are written too (about a second of plotting)."""
     path = Path(path)
+    if (path / MARKER).is_file():  # a run begun in this directory: finish it in place, the marker last
+        _write(fit, path, report)
+        if not (fit.info.get("stop_reason") or "").startswith(INTERRUPTED):
+            (path / checkpoint.FILE).unlink(missing_ok=True)  # an interrupted run keeps it, to be resumed
+        (path / MARKER).unlink()
+        return path
     if path.exists() and not overwrite:
         raise RunDirError(f"{path} already exists — choose another output directory or pass overwrite")
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
     try:
-        write_config(staging / "recipe.yaml", fit.task, fit.recipe)
-        save_file(_tensors(fit), str(staging / "model.safetensors"), metadata=_metadata(fit))
-        _write_json(staging / "metrics.json", {"evaluation": fit.evaluation,
-                                               "queries": [q.to_dict() for q in fit.queries],
-                                               "findings": [f.to_dict() for f in fit.findings]})
-        _write_json(staging / "history.json", fit.history)
-        _write_json(staging / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
-        if report:
-            from . import report as report_module  # matplotlib: loaded only when a report is drawn
-
-            report_module.write(fit, staging)
-        np.savez_compressed(staging / "points.npz", **{f"{name}/{part}": array for name, (X, y) in fit.points.items()
-                                                       for part, array in (("X", X), ("y", y))})
+        _write(fit, staging, report)
         if path.exists():  # overwrite: move the old run aside only once the new one is complete
             old = path.with_name(f".{path.name}.old")
             os.replace(path, old)
@@ -73,11 +132,29 @@ def save(fit: Fit, path: Path, overwrite: bool = False, report: bool = True) -> 
     return path
 
 
+def _write(fit: Fit, folder: Path, report: bool) -> None:
+    """Every file of a run directory into `folder`, run.json (the sign of a whole run) last."""
+    write_config(folder / "recipe.yaml", fit.task, fit.recipe)
+    save_file(_tensors(fit), str(folder / "model.safetensors"), metadata=_metadata(fit))
+    _write_json(folder / "metrics.json", {"evaluation": fit.evaluation, "queries": [q.to_dict() for q in fit.queries],
+                                          "findings": [f.to_dict() for f in fit.findings]})
+    _write_json(folder / "history.json", fit.history)
+    if report:
+        from . import report as report_module  # matplotlib: loaded only when a report is drawn
+
+        report_module.write(fit, folder)
+    np.savez_compressed(folder / "points.npz", **{f"{name}/{part}": array for name, (X, y) in fit.points.items()
+                                                  for part, array in (("X", X), ("y", y))})
+    _write_json(folder / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
+
+
 def load(path: str | Path) -> Fit:
     """Read a run directory written by `save` (or `nnfit fit`)."""
     path = Path(path)
     if not path.is_dir():
         raise RunDirError(f"{path} is not a directory — give a run directory written by nnfit fit")
+    if (path / MARKER).is_file():
+        raise RunDirError(f"{path} is {status(path)}")
     missing = [f for f in FILES if not (path / f).is_file()]
     if missing:
         raise RunDirError(f"{path} is not an nnfit run directory (missing {', '.join(missing)})")

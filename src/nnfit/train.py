@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -39,13 +39,23 @@ class ChunkEnd:
 
 
 class Callback:
-    """Hooks called by the Trainer; subclasses override the ones they need."""
+    """Hooks called by the Trainer; subclasses override the ones they need. A callback that keeps
+    state across chunks returns it from `state_dict` (plain values, lists, dicts and arrays) and
+    takes it back in `load_state_dict`, so a checkpointed run resumes where it was."""
 
     def on_train_begin(self, trainer: Trainer) -> None: ...
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None: ...
 
     def on_train_end(self, trainer: Trainer) -> None: ...
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None: ...
+
+
+INTERRUPTED = "interrupted"  # how a stop asked for by the user begins; a resumed run goes on past it
 
 
 @dataclass
@@ -61,18 +71,41 @@ class Trainer:
     callbacks: Sequence[Callback] = ()
     budget: float | None = None
     params: Params | None = field(default=None, init=False)
+    opt_state: optax.OptState | None = field(default=None, init=False)
     step: int = field(default=0, init=False)
     total_steps: int | None = field(default=None, init=False)  # None: open-ended, until budget or target
     stop_reason: str | None = field(default=None, init=False)
+    _clock: Clock | None = field(default=None, init=False, repr=False)
 
     def stop(self, reason: str) -> None:
         """Ask the loop to end after the current chunk; the first reason given is kept."""
         self.stop_reason = self.stop_reason or reason
 
+    def state(self) -> dict[str, Any]:
+        """Everything needed to go on from here (see `nnfit.checkpoint`): step, seconds trained,
+        parameters, optimizer state, the stop asked for, and each callback's state."""
+        return {"step": self.step, "elapsed": self._clock.lap_time(), "stop_reason": self.stop_reason,
+                "params": self.params, "opt_state": jax.tree.leaves(self.opt_state),
+                "callbacks": {type(c).__name__: c.state_dict() for c in self.callbacks}}
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        """Take up `state` (from `state()`) in place of the freshly initialised one."""
+        self.params = jax.tree.unflatten(jax.tree.structure(self.params),
+                                         [jnp.asarray(a) for a in jax.tree.leaves(state["params"])])
+        self.opt_state = jax.tree.unflatten(jax.tree.structure(self.opt_state),
+                                            [jnp.asarray(a) for a in state["opt_state"]])
+        self.step = int(state["step"])
+        reason = state.get("stop_reason")
+        self.stop_reason = None if reason is None or reason.startswith(INTERRUPTED) else reason
+        for callback in self.callbacks:
+            if type(callback).__name__ in state["callbacks"]:
+                callback.load_state_dict(state["callbacks"][type(callback).__name__])
+
     def run(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
-            key: jax.Array) -> Params:
+            key: jax.Array, resume: dict[str, Any] | None = None) -> Params:
         """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
-        with a leading members axis when the recipe trains an ensemble."""
+        with a leading members axis when the recipe trains an ensemble. `resume`: a state from
+        `state()` (a checkpoint) to go on from instead of starting afresh."""
         backend.configure()  # first: its XLA flag must reach the backend before it starts
         recipe = self.recipe
         dtype = jnp.float64 if recipe.dtype == "float64" else jnp.float32
@@ -84,24 +117,26 @@ class Trainer:
         rates = optim.LearningRates(recipe, self.total_steps)
         programs = build_programs(self.network, recipe, optim.optimizer(recipe))
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
-        clock = Clock(budget, self.total_steps)
+        clock = self._clock = Clock(budget, self.total_steps)
 
         with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(backend.device(recipe.device)):
             Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
             has_val = X_val is not None and len(X_val) > 0
             # without a validation split the gradient is checked on the first training rows
             Xc, yc = (jnp.asarray(X_val, dtype), jnp.asarray(y_val, dtype)) if has_val else (Xd[:1024], yd[:1024])
-            self.params, opt_state = programs.init(key, dtype)
+            self.params, self.opt_state = programs.init(key, dtype)
             self.step, self.stop_reason = 0, None
             for callback in self.callbacks:
                 callback.on_train_begin(self)
-            clock.start()
+            if resume is not None:
+                self._restore(resume)
+            clock.start(resume["elapsed"] if resume else 0.0, self.step)
             while self.stop_reason is None:
                 count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
                 steps = np.arange(self.step, self.step + count)
                 lrs = rates(steps, clock.progress(steps))
-                self.params, opt_state, losses = programs.run_chunk(self.params, opt_state, Xd, yd,
-                                                                    plan.rows(self.step, count), lrs.astype(dtype))
+                self.params, self.opt_state, losses = programs.run_chunk(
+                    self.params, self.opt_state, Xd, yd, plan.rows(self.step, count), lrs.astype(dtype))
                 self.step += count
                 check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
                 elapsed = clock.lap(count)
@@ -109,7 +144,7 @@ class Trainer:
                                  clock.done(),
                                  float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
                                  float(check_rrmse) if has_val else None, float(grad_norm),
-                                 optim.current_lr(recipe, float(lrs[-1]), opt_state), elapsed)
+                                 optim.current_lr(recipe, float(lrs[-1]), self.opt_state), elapsed)
                 for callback in self.callbacks:
                     callback.on_chunk_end(self, event)
                 if self.total_steps is not None and self.step >= self.total_steps:
@@ -128,17 +163,23 @@ class Clock:
     def __init__(self, budget: float | None, total_steps: int | None) -> None:
         self.budget, self.total_steps = budget, total_steps
         self.started = self.last = self.chunk_seconds = self.per_step = self.projected = 0.0
-        self.step = 0
+        self.step = self.laps = 0
 
-    def start(self) -> None:
-        self.started = self.last = time.perf_counter()
+    def start(self, elapsed: float = 0.0, step: int = 0) -> None:
+        """Start the clock, or go on after `elapsed` seconds and `step` steps of an earlier session."""
+        self.last = time.perf_counter()
+        self.started, self.step = self.last - elapsed, step
+
+    def lap_time(self) -> float:
+        """Seconds from the start to the end of the last chunk."""
+        return self.last - self.started
 
     def lap(self, steps: int) -> float:
         """Record a chunk of `steps` just finished; returns the seconds since the start."""
         now = time.perf_counter()
-        if self.step:  # the first chunk's time is mostly compilation: no measure of the pace
+        if self.laps:  # the first chunk's time is mostly compilation: no measure of the pace
             self.chunk_seconds, self.per_step = now - self.last, (now - self.last) / steps
-        self.last, self.step = now, self.step + steps
+        self.last, self.step, self.laps = now, self.step + steps, self.laps + 1
         return now - self.started
 
     def progress(self, steps: np.ndarray) -> np.ndarray:
