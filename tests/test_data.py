@@ -207,3 +207,16 @@ def test_any_csv_file_reads_or_gets_a_data_error(content):
             assert "\n" not in str(exc)
         else:
             assert np.isfinite(dataset.X).all() and np.isfinite(dataset.y).all()
+
+
+def test_samples_that_would_not_fit_in_memory_are_refused_before_allocating(monkeypatch):
+    monkeypatch.setattr(data, "available_memory", lambda: 8 * 2**30)
+    with pytest.raises(DataError, match=r"2,000,000,000 samples of 3 values need about 1,072.9 GiB, but 8.0 GiB of "
+                                        r"memory is available — use fewer --samples"):
+        data.sample(Target.from_formula("x**2 + y"), Domain.parse("x=0:1, y=0:1"), 2_000_000_000, "uniform",
+                    (0.8, 0.1, 0.1), RNG)
+
+
+def test_the_memory_available_is_read_from_the_system():
+    available = data.available_memory()
+    assert available is None or 2**20 < available < 2**50

@@ -2,11 +2,14 @@
 
 import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import nnfit
+from nnfit import rundir
 from nnfit.errors import RunDirError
 from nnfit.plots import REPORT
 from nnfit.rundir import FILES, FORMAT_VERSION
@@ -81,4 +84,23 @@ def test_damaged_weights(result, tmp_path):
     path = result.save(tmp_path / "run")
     (path / "model.safetensors").write_bytes(b"garbage")
     with pytest.raises(RunDirError, match="cannot be read"):
+        nnfit.load(path)
+
+
+def test_eight_fits_started_at_once_get_eight_complete_run_directories(tmp_path):
+    command = [sys.executable, "-m", "nnfit", "fit", "x", "--domain", "x=0:1", "--samples", "100", "--steps", "20",
+               "--no-report", "--quiet"]
+    processes = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for _ in range(8)]
+    errors = [p.communicate(timeout=300)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0] * 8, errors
+    runs = sorted(p.name for p in (tmp_path / "nnfit-runs").iterdir())
+    assert runs == [f"{i:03d}-x" for i in range(1, 9)]
+    assert all(nnfit.load(tmp_path / "nnfit-runs" / name).info["steps"] == 20 for name in runs)
+
+
+def test_an_unfinished_run_is_not_loaded_and_says_what_to_do(tmp_path):
+    path = rundir.begin(rundir.reserve(tmp_path, "x"))
+    with pytest.raises(RunDirError, match=r"001-x is unfinished \(killed\?\), no checkpoint yet — resume it with: "
+                                          r"nnfit fit --resume"):
         nnfit.load(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from .target import Target, match_domain
 SUFFIXES = (".csv", ".parquet", ".pq", ".npy", ".npz")
 CSV_SEPARATORS = ",;\t|"  # what spreadsheets and locales write; the first lines say which
 CSV_SNIFF_BYTES = 64 * 1024  # enough lines to tell the separator and the header
+# float64 samples, the target's temporaries, the split and scaled copies, the float32 arrays on the
+# device and the predictions checked after training: a whole fit of 2e7 samples of x**2 + sin(y)*x
+# peaked at 10.6 GB, 177 bytes per value
+BYTES_PER_VALUE = 192
 LARGEST_VALUE = np.finfo(np.float64).max / 4  # beyond it a column's spread, and so its scaling, overflows
 MIN_ROWS = 10  # below this no train/validation/test split leaves anything to learn or measure
 EDGE_FRACTION = 0.05  # --holdout edges: the outer 5 % at each end, 10 % of each input's range
@@ -84,10 +89,35 @@ def split_rows(n: int, fractions: Sequence[float], rng: np.random.Generator) -> 
 def sample(target: Target, domain: Domain, n: int, method: str, split: Sequence[float],
            rng: np.random.Generator) -> Dataset:
     """Sample `target` at n points of `domain` (ordered like target.inputs) and split them."""
+    check_memory(n, len(target.inputs) + len(target.outputs))
     X = domain.sample(n, rng, method)
     y = target(X)
     check_finite_target(target, X, y)
     return Dataset(X, y, target.inputs, target.outputs, *split_rows(len(X), split, rng))
+
+
+def check_memory(n: int, columns: int) -> None:
+    """Raise DataError before allocating when n samples of `columns` values would not fit in memory."""
+    needed = n * columns * BYTES_PER_VALUE
+    available = available_memory()
+    if available is not None and needed > available:
+        raise DataError(f"{n:,} samples of {columns} values need about {needed / 2**30:,.1f} GiB, but "
+                        f"{available / 2**30:,.1f} GiB of memory is available — use fewer --samples")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux's MemAvailable), else None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):  # not a POSIX system: no check
+        return None
 
 
 def check_finite_target(target: Target, X: np.ndarray, y: np.ndarray) -> None:
