@@ -21,6 +21,7 @@ def script(name: str):
     ("predict_throughput", ["--points", "1000", "--repeats", "1", "--members", "1,2", "--steps", "100",
                             "--samples", "500"], {"predict_points_per_s", "ensemble_relative_to_one"}),
     ("time_to_accuracy", ["--tasks", "seed002", "--budget", "0.5", "--repeats", "1"], {"tasks", "budget_s"}),
+    ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
 ])
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):
     result = script(name).main([*args, "--out", str(tmp_path)])
