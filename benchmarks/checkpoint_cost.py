@@ -51,15 +51,25 @@ def main(argv: list[str] | None = None) -> dict:
         saving.append(total)
         writing.append(spent)
     base, with_checkpoints, spent = (statistics.median(v) for v in (plain, saving, writing))
-    result = {"every_s": args.every, "steps": args.steps, "train_seconds": base,
-              "train_seconds_with_checkpoints": with_checkpoints, "writing_seconds": spent,
-              "writing_share": spent / with_checkpoints, "slowdown": with_checkpoints / base - 1}
+    result = {
+        "every_s": args.every,
+        "steps": args.steps,
+        "train_seconds": base,
+        "train_seconds_with_checkpoints": with_checkpoints,
+        "writing_seconds": spent,
+        "writing_share": spent / with_checkpoints,
+        "slowdown": with_checkpoints / base - 1,
+    }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "checkpoint_cost.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = [f"checkpoint every {args.every:g} s, {args.steps} steps of the default model on seed 001:",
-             f"training {base:.2f} s without, {with_checkpoints:.2f} s with ({100 * result['slowdown']:+.2f} %); "
-             f"writing took {spent:.3f} s ({100 * result['writing_share']:.2f} % of training)"]
+    lines = [
+        f"checkpoint every {args.every:g} s, {args.steps} steps of the default model on seed 001:",
+        (
+            f"training {base:.2f} s without, {with_checkpoints:.2f} s with ({100 * result['slowdown']:+.2f} %); "
+            f"writing took {spent:.3f} s ({100 * result['writing_share']:.2f} % of training)"
+        ),
+    ]
     (out / "checkpoint_cost.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return result

@@ -14,6 +14,7 @@ compilation and other fixed costs per run cancel. PyTorch is skipped when not in
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import statistics
@@ -41,8 +42,15 @@ def data(n: int = 64_000) -> tuple[np.ndarray, np.ndarray]:
 def nnfit_loop(X, y, steps: int, batch: int) -> float:
     """Seconds for `steps` steps of nnfit's Trainer (validation checks every 250 steps included)."""
     network = Network(SIZES, "relu")
-    recipe = Recipe(optimizer="adam", lr=1e-3, schedule="constant", batch_size=batch, steps=steps,
-                    early_stopping=False, stop_on_error=False)
+    recipe = Recipe(
+        optimizer="adam",
+        lr=1e-3,
+        schedule="constant",
+        batch_size=batch,
+        steps=steps,
+        early_stopping=False,
+        stop_on_error=False,
+    )
     start = time.perf_counter()
     Trainer(network, recipe).run(X, y, X[:1000], y[:1000], jax.random.key(0))
     return time.perf_counter() - start
@@ -62,6 +70,7 @@ def bare_jax_loop(X, y, steps: int, batch: int) -> float:
             loss, grads = jax.value_and_grad(lambda p: jnp.mean((network(p, Xd[r]) - yd[r]) ** 2))(params)
             updates, state = opt.update(grads, state, params)
             return (optax.apply_updates(params, updates), state), loss
+
         return jax.lax.scan(step, (params, state), rows)
 
     params = network.init(jax.random.key(0))
@@ -89,7 +98,7 @@ def torch_loop(X, y, steps: int, batch: int, threads: int | None = None) -> floa
 def _torch_steps(torch, X, y, steps: int, batch: int) -> float:
     torch.manual_seed(0)
     layers = []
-    for a, b in zip(SIZES[:-1], SIZES[1:]):
+    for a, b in itertools.pairwise(SIZES):
         layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers[:-1])
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -114,8 +123,12 @@ def main(argv: list[str] | None = None) -> dict:
     X, y = data()
     timings = {}
     short = max(args.steps // 5, 1)
-    loops = {"nnfit": nnfit_loop, "bare JAX scan": bare_jax_loop, "PyTorch eager": torch_loop,
-             "PyTorch eager, 1 thread": lambda *a: torch_loop(*a, threads=1)}
+    loops = {
+        "nnfit": nnfit_loop,
+        "bare JAX scan": bare_jax_loop,
+        "PyTorch eager": torch_loop,
+        "PyTorch eager, 1 thread": lambda *a: torch_loop(*a, threads=1),
+    }
     for name, loop in loops.items():
         if loop(X, y, short, args.batch) is None:  # warm-up: compilation and caches
             continue
@@ -123,9 +136,14 @@ def main(argv: list[str] | None = None) -> dict:
         long_runs = [loop(X, y, args.steps, args.batch) for _ in range(args.repeats)]
         short_runs = [loop(X, y, short, args.batch) for _ in range(args.repeats)]
         timings[name] = (statistics.median(long_runs) - statistics.median(short_runs)) / (args.steps - short) * 1e6
-    result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, JAX {jax.__version__}",
-              "steps": args.steps, "batch": args.batch, "repeats": args.repeats, "us_per_step": timings,
-              "nnfit_over_bare_jax": timings["nnfit"] / timings["bare JAX scan"]}
+    result = {
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, JAX {jax.__version__}",
+        "steps": args.steps,
+        "batch": args.batch,
+        "repeats": args.repeats,
+        "us_per_step": timings,
+        "nnfit_over_bare_jax": timings["nnfit"] / timings["bare JAX scan"],
+    }
     if "PyTorch eager" in timings:  # against the faster of PyTorch's two settings
         fastest = min(timings["PyTorch eager"], timings["PyTorch eager, 1 thread"])
         result["nnfit_samples_per_s_over_pytorch"] = fastest / timings["nnfit"]
@@ -136,8 +154,9 @@ def main(argv: list[str] | None = None) -> dict:
     lines += [f"| {name} | {us:.1f} | {args.batch / us * 1e6:,.0f} |" for name, us in timings.items()]
     lines += ["", f"nnfit / bare JAX: {result['nnfit_over_bare_jax']:.2f}x per step"]
     if "nnfit_samples_per_s_over_pytorch" in result:
-        lines.append(f"nnfit samples/s / PyTorch's (its faster setting): "
-                     f"{result['nnfit_samples_per_s_over_pytorch']:.1f}x")
+        lines.append(
+            f"nnfit samples/s / PyTorch's (its faster setting): {result['nnfit_samples_per_s_over_pytorch']:.1f}x"
+        )
     (out / "loop_overhead.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return result

@@ -52,17 +52,29 @@ def main(argv: list[str] | None = None) -> dict:
         ensemble[members] = statistics.median(r[0] for r in runs)
         walls[members] = statistics.median(r[1] for r in runs)
     one = ensemble.get(1)
-    result = {"predict_points_per_s": throughput, "points": args.points,
-              "ensemble_train_seconds": ensemble, "ensemble_wall_seconds": walls,
-              "ensemble_relative_to_one": {m: s / one for m, s in ensemble.items()} if one else {},
-              "ensemble_wall_relative_to_one": {m: s / walls[1] for m, s in walls.items()} if one else {}}
+    result = {
+        "predict_points_per_s": throughput,
+        "points": args.points,
+        "ensemble_train_seconds": ensemble,
+        "ensemble_wall_seconds": walls,
+        "ensemble_relative_to_one": {m: s / one for m, s in ensemble.items()} if one else {},
+        "ensemble_wall_relative_to_one": {m: s / walls[1] for m, s in walls.items()} if one else {},
+    }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "predict_throughput.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = [f"predict: {throughput:,.0f} points/s ({args.points:,} points, default model)", "",
-             "| members | training s | relative to one | whole fit s | relative to one |", "|---|---|---|---|---|"]
-    lines += [f"| {m} | {s:.2f} | {s / one:.2f}x | {walls[m]:.2f} | {walls[m] / walls[1]:.2f}x |" if one
-              else f"| {m} | {s:.2f} | — | {walls[m]:.2f} | — |" for m, s in ensemble.items()]
+    lines = [
+        f"predict: {throughput:,.0f} points/s ({args.points:,} points, default model)",
+        "",
+        "| members | training s | relative to one | whole fit s | relative to one |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {m} | {s:.2f} | {s / one:.2f}x | {walls[m]:.2f} | {walls[m] / walls[1]:.2f}x |"
+        if one
+        else f"| {m} | {s:.2f} | — | {walls[m]:.2f} | — |"
+        for m, s in ensemble.items()
+    ]
     (out / "predict_throughput.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return result

@@ -95,12 +95,14 @@ def sklearn_mlp(scaled: bool) -> Callable[..., Curve | None]:
             pred = model.predict(Xvs).reshape(-1, 1)
             curve.append((time.perf_counter() - start, rrmse(y_scaler.inverse_transform(pred) if scaled else pred, yv)))
         return curve
+
     return run
 
 
 def torch_loop(kind: str) -> Callable[..., Curve | None]:
     """kind: "adam" (standardised, batch 1024), "lbfgs" (standardised, full batch) or "keras"
     (the seed-001 recipe on raw data: Nadam 0.02, batch 50)."""
+
     def run(X, y, Xv, yv, budget: float) -> Curve | None:
         try:
             import torch
@@ -114,8 +116,15 @@ def torch_loop(kind: str) -> Callable[..., Curve | None]:
         Xt = torch.tensor((X - mx) / sx, dtype=torch.float32)
         yt = torch.tensor((y - my) / sy, dtype=torch.float32)
         Xvt = torch.tensor((Xv - mx) / sx, dtype=torch.float32)
-        model = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 40), torch.nn.ReLU(), torch.nn.Linear(40, 24),
-                                    torch.nn.ReLU(), torch.nn.Linear(24, 12), torch.nn.ReLU(), torch.nn.Linear(12, 1))
+        model = torch.nn.Sequential(
+            torch.nn.Linear(X.shape[1], 40),
+            torch.nn.ReLU(),
+            torch.nn.Linear(40, 24),
+            torch.nn.ReLU(),
+            torch.nn.Linear(24, 12),
+            torch.nn.ReLU(),
+            torch.nn.Linear(12, 1),
+        )
         curve: Curve = []
 
         def record():
@@ -142,7 +151,7 @@ def torch_loop(kind: str) -> Callable[..., Curve | None]:
         while time.perf_counter() - start < budget:
             order = torch.randperm(len(Xt), generator=generator)
             for i in range(0, len(Xt) - batch + 1, batch):
-                rows = order[i:i + batch]
+                rows = order[i : i + batch]
                 opt.zero_grad()
                 torch.mean((model(Xt[rows]) - yt[rows]) ** 2).backward()
                 opt.step()
@@ -151,6 +160,7 @@ def torch_loop(kind: str) -> Callable[..., Curve | None]:
                     if curve[-1][0] >= budget:
                         break
         return curve
+
     return run
 
 
@@ -163,8 +173,15 @@ def keras_recipe(X, y, Xv, yv, budget: float) -> Curve | None:
         return None
     start = time.perf_counter()
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(40, "relu"),
-                              keras.layers.Dense(24, "relu"), keras.layers.Dense(12, "relu"), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input((X.shape[1],)),
+            keras.layers.Dense(40, "relu"),
+            keras.layers.Dense(24, "relu"),
+            keras.layers.Dense(12, "relu"),
+            keras.layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Nadam(0.02), loss="mse")
     curve: Curve = []
 
@@ -213,19 +230,24 @@ def run_fitters(task_name: str, checkpoints: list[float], repeats: int) -> dict[
         runs = [peer(*arrays, checkpoints[-1]) for _ in range(repeats)]
         rows[name] = [{c: curve for c in checkpoints} for curve in runs]
     nnfit_default(task_name, 0.5)  # warm-up: imports and the compilation cache
-    rows = {"nnfit default": [{c: nnfit_default(task_name, c) for c in checkpoints} for _ in range(repeats)],
-            **rows}
-    return {name: {
-        "rrmse_at": {f"{c:g}s": statistics.median(at(run[c], c) for run in runs) for c in checkpoints},
-        "time_to": {f"{level:g}": statistics.median(min(time_to(curve, level) for curve in run.values())
-                                                    for run in runs) for level in LEVELS}}
-        for name, runs in rows.items()}
+    rows = {"nnfit default": [{c: nnfit_default(task_name, c) for c in checkpoints} for _ in range(repeats)], **rows}
+    return {
+        name: {
+            "rrmse_at": {f"{c:g}s": statistics.median(at(run[c], c) for run in runs) for c in checkpoints},
+            "time_to": {
+                f"{level:g}": statistics.median(min(time_to(curve, level) for curve in run.values()) for run in runs)
+                for level in LEVELS
+            },
+        }
+        for name, runs in rows.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", default="seed001",
-                        help=f"comma-separated, of {', '.join(TASKS)}; or {' / '.join(GROUPS)}")
+    parser.add_argument(
+        "--tasks", default="seed001", help=f"comma-separated, of {', '.join(TASKS)}; or {' / '.join(GROUPS)}"
+    )
     parser.add_argument("--budget", type=float, default=30.0, help="the last checkpoint, in seconds")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", default="benchmarks/results")
@@ -236,14 +258,23 @@ def main(argv: list[str] | None = None) -> dict:
     lines = []
     for task_name in tasks:
         rows = results["tasks"][task_name] = run_fitters(task_name, checkpoints, args.repeats)
-        best_peer = {c: min((row["rrmse_at"][c] for name, row in rows.items() if name != "nnfit default"),
-                            default=float("inf")) for c in rows["nnfit default"]["rrmse_at"]}
+        best_peer = {
+            c: min((row["rrmse_at"][c] for name, row in rows.items() if name != "nnfit default"), default=float("inf"))
+            for c in rows["nnfit default"]["rrmse_at"]
+        }
         results["tasks"][task_name]["best peer / nnfit"] = {
-            c: value / rows["nnfit default"]["rrmse_at"][c] for c, value in best_peer.items()}
-        lines += [f"## {task_name}: {TASKS[task_name][0]} over {TASKS[task_name][1]}", "",
-                  "| fitter | " + " | ".join(f"rRMSE at {c:g} s" for c in checkpoints) + " | "
-                  + " | ".join(f"time to {level:g}" for level in LEVELS) + " |",
-                  "|---" * (1 + len(checkpoints) + len(LEVELS)) + "|"]
+            c: value / rows["nnfit default"]["rrmse_at"][c] for c, value in best_peer.items()
+        }
+        lines += [
+            f"## {task_name}: {TASKS[task_name][0]} over {TASKS[task_name][1]}",
+            "",
+            "| fitter | "
+            + " | ".join(f"rRMSE at {c:g} s" for c in checkpoints)
+            + " | "
+            + " | ".join(f"time to {level:g}" for level in LEVELS)
+            + " |",
+            "|---" * (1 + len(checkpoints) + len(LEVELS)) + "|",
+        ]
         for name, row in rows.items():
             if name == "best peer / nnfit":
                 continue
@@ -252,7 +283,7 @@ def main(argv: list[str] | None = None) -> dict:
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         ratios = results["tasks"][task_name]["best peer / nnfit"]
         lines += ["", "best peer's rRMSE / nnfit's: " + ", ".join(f"{r:.1f}x at {c}" for c, r in ratios.items()), ""]
-        print("\n".join(lines[-len(rows) - 6:]), flush=True)
+        print("\n".join(lines[-len(rows) - 6 :]), flush=True)
         out = Path(args.out)  # written after each task: a long run keeps what it has measured
         out.mkdir(parents=True, exist_ok=True)
         (out / "time_to_accuracy.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -1,6 +1,6 @@
 """Run every seed recipe in this folder and print the figures that tell broken from fixed.
 
-    python examples/reproduce_seeds.py
+python examples/reproduce_seeds.py
 """
 
 from pathlib import Path
@@ -22,13 +22,16 @@ def run(name: str) -> nnfit.Fit:
 def main() -> None:
     broken = run("seed000-softmax")
     losses = np.array([record["train_loss"] for record in broken.history])
-    print(f"seed000-softmax  loss {losses[0]:.4e} at all {len(losses)} steps "
-          f"(max relative change {np.max(np.abs(losses / losses[0] - 1)):.1e}); m(20) = {broken.queries[0].prediction[0]}")
+    print(
+        f"seed000-softmax  loss {losses[0]:.4e} at all {len(losses)} steps "
+        f"(max relative change {np.max(np.abs(losses / losses[0] - 1)):.1e}); m(20) = {broken.queries[0].prediction[0]}"
+    )
     print(f"seed000-fixed    test rRMSE {run('seed000-fixed').evaluation['test']['rrmse']:.4f}")
     for name in ("seed001-model1", "seed001-model2", "seed001-default"):
         result = run(name)
-        outside = ", ".join(f"{q.point} -> {q.prediction[0]:.0f} (true {q.truth[0]:.0f})"
-                            for q in result.queries if not q.inside)
+        outside = ", ".join(
+            f"{q.point} -> {q.prediction[0]:.0f} (true {q.truth[0]:.0f})" for q in result.queries if not q.inside
+        )
         print(f"{name:16s} test rRMSE {result.evaluation['test']['rrmse']:.2e}; outside the domain: {outside}")
     for name in ("seed002-decay", "seed002-fixed"):
         weights, bias = run(name).linear_weights()

@@ -15,10 +15,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_doctor import CLEAN, CLEAN_EXAMPLES, CORPUS, SEEDS, example  # noqa: E402
+from test_doctor import CLEAN, CLEAN_EXAMPLES, CORPUS, SEEDS, example
 
-import nnfit  # noqa: E402
-from nnfit.findings import CODES  # noqa: E402
+import nnfit
+from nnfit.findings import CODES
 
 
 def main() -> None:

@@ -19,8 +19,10 @@ def _grow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     binary = st.tuples(children, st.sampled_from(OPERATORS), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
     negated = children.map(lambda c: f"-{c}")
     calls = st.sampled_from(sorted(FUNCTIONS)).flatmap(
-        lambda name: st.lists(children, min_size=FUNCTIONS[name][1][0], max_size=FUNCTIONS[name][1][1] or 3)
-        .map(lambda args: f"{name}({', '.join(args)})"))
+        lambda name: st.lists(children, min_size=FUNCTIONS[name][1][0], max_size=FUNCTIONS[name][1][1] or 3).map(
+            lambda args: f"{name}({', '.join(args)})"
+        )
+    )
     return binary | negated | calls
 
 
@@ -49,8 +51,26 @@ formulas = grammar | mutated()
 
 # --- CSV files -------------------------------------------------------------------------------
 
-CELLS = ("0", "1", "-2.5", "3e-7", "1e308", "-1e308", "nan", "NaN", "inf", "-inf", "", "abc", '"4.5"', '"1,5"',
-         "True", " 7 ", "1,000", "0x10")
+CELLS = (
+    "0",
+    "1",
+    "-2.5",
+    "3e-7",
+    "1e308",
+    "-1e308",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "",
+    "abc",
+    '"4.5"',
+    '"1,5"',
+    "True",
+    " 7 ",
+    "1,000",
+    "0x10",
+)
 
 
 @st.composite
@@ -72,8 +92,12 @@ def csv_files(draw: st.DrawFn) -> bytes:
     lines = [] if header == "none" else [separator.join(names)]
     for _ in range(n_rows):
         width = n_columns + (draw(st.sampled_from((0, 0, 0, -1, 1))) if ragged else 0)
-        cells = [draw(st.sampled_from(CELLS)) if draw(st.integers(0, 99)) < faulty_cells
-                 else f"{draw(st.floats(-1e6, 1e6, allow_nan=False)):.6g}" for _ in range(max(width, 1))]
+        cells = [
+            draw(st.sampled_from(CELLS))
+            if draw(st.integers(0, 99)) < faulty_cells
+            else f"{draw(st.floats(-1e6, 1e6, allow_nan=False)):.6g}"
+            for _ in range(max(width, 1))
+        ]
         lines.append(separator.join(cells))
         if draw(st.integers(0, 9)) == 0:
             lines.append("")

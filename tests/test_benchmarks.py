@@ -16,13 +16,23 @@ def script(name: str):
     return module
 
 
-@pytest.mark.parametrize("name, args, keys", [
-    ("loop_overhead", ["--steps", "100", "--repeats", "1", "--batch", "32"], {"us_per_step", "nnfit_over_bare_jax"}),
-    ("predict_throughput", ["--points", "1000", "--repeats", "1", "--members", "1,2", "--steps", "100",
-                            "--samples", "500"], {"predict_points_per_s", "ensemble_relative_to_one"}),
-    ("time_to_accuracy", ["--tasks", "seed002", "--budget", "0.5", "--repeats", "1"], {"tasks", "budget_s"}),
-    ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
-])
+@pytest.mark.parametrize(
+    "name, args, keys",
+    [
+        (
+            "loop_overhead",
+            ["--steps", "100", "--repeats", "1", "--batch", "32"],
+            {"us_per_step", "nnfit_over_bare_jax"},
+        ),
+        (
+            "predict_throughput",
+            ["--points", "1000", "--repeats", "1", "--members", "1,2", "--steps", "100", "--samples", "500"],
+            {"predict_points_per_s", "ensemble_relative_to_one"},
+        ),
+        ("time_to_accuracy", ["--tasks", "seed002", "--budget", "0.5", "--repeats", "1"], {"tasks", "budget_s"}),
+        ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
+    ],
+)
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):
     result = script(name).main([*args, "--out", str(tmp_path)])
     assert keys <= set(result)

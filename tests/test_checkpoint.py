@@ -1,7 +1,6 @@
 """Checkpoints: a run stopped at any chunk and resumed ends with the numbers of a run never stopped."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,8 +17,13 @@ from nnfit.train import INTERRUPTED, Callback
 
 
 def test_pack_and_unpack_round_trip_nested_arrays():
-    value = {"step": 3, "best": float("inf"), "params": [{"w": np.ones((2, 3), np.float32), "b": np.zeros(3)}],
-             "none": None, "names": ["a", "b"]}
+    value = {
+        "step": 3,
+        "best": float("inf"),
+        "params": [{"w": np.ones((2, 3), np.float32), "b": np.zeros(3)}],
+        "none": None,
+        "names": ["a", "b"],
+    }
     arrays = []
     tree = json.loads(json.dumps(checkpoint.pack(value, arrays), allow_nan=True))
     restored = checkpoint.unpack(tree, arrays)
@@ -44,8 +48,17 @@ def _fit(folder=None, stop_at=None, resume=None, **settings):
     recipe = Recipe(**{"steps": 3000, "checkpoint_every": 1e-9, **settings})  # a checkpoint at every chunk
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(task, rng)
-    return train(target, domain, dataset, task, recipe, rng, [StopAt(stop_at)] if stop_at else [],
-                 checkpoints=folder, resume=resume)
+    return train(
+        target,
+        domain,
+        dataset,
+        task,
+        recipe,
+        rng,
+        [StopAt(stop_at)] if stop_at else [],
+        checkpoints=folder,
+        resume=resume,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +66,17 @@ def whole():
     return _fit()
 
 
-@pytest.mark.parametrize("stop_at, settings", [
-    (250, {}), (1750, {}), (2750, {}),
-    (1000, {"ensemble": 2, "patience": 3}),  # early stopping's state and a members axis
-    (500, {"optimizer": "lbfgs", "steps": 1000}),
-], ids=["first chunk", "middle", "last chunk", "ensemble, early stopping", "lbfgs"])
+@pytest.mark.parametrize(
+    "stop_at, settings",
+    [
+        (250, {}),
+        (1750, {}),
+        (2750, {}),
+        (1000, {"ensemble": 2, "patience": 3}),  # early stopping's state and a members axis
+        (500, {"optimizer": "lbfgs", "steps": 1000}),
+    ],
+    ids=["first chunk", "middle", "last chunk", "ensemble, early stopping", "lbfgs"],
+)
 def test_a_resumed_run_ends_bit_for_bit_like_one_never_stopped(tmp_path, whole, stop_at, settings):
     reference = whole if not settings else _fit(**settings)
     stopped = _fit(tmp_path, stop_at, **settings)
@@ -79,16 +98,33 @@ def test_a_damaged_checkpoint_says_so(tmp_path):
 
 # --- Killed for real ----------------------------------------------------------------------------
 
-COMMAND = [sys.executable, "-m", "nnfit", "fit", "x**2 + sin(3*y)", "--domain", "x=0:1, y=0:2", "--samples", "2000",
-           "--steps", "30000", "--no-early-stopping", "--checkpoint-every", "0.05s", "--no-report", "--quiet",
-           "--json"]
+COMMAND = [
+    sys.executable,
+    "-m",
+    "nnfit",
+    "fit",
+    "x**2 + sin(3*y)",
+    "--domain",
+    "x=0:1, y=0:2",
+    "--samples",
+    "2000",
+    "--steps",
+    "30000",
+    "--no-early-stopping",
+    "--checkpoint-every",
+    "0.05s",
+    "--no-report",
+    "--quiet",
+    "--json",
+]
 
 
 def _nnfit(cwd: Path, *args: str, kill_after: float | None = None) -> subprocess.CompletedProcess:
     """Run nnfit in `cwd`; with `kill_after`, SIGKILL it that many seconds after it has written a new
     checkpoint (so it is past start-up and training, or writing the next one)."""
-    process = subprocess.Popen([*COMMAND[:3], *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [*COMMAND[:3], *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     if kill_after is not None:
         saved = cwd / "killed" / checkpoint.FILE
         before = saved.stat().st_mtime_ns if saved.is_file() else 0
@@ -110,8 +146,13 @@ def test_a_fit_killed_at_random_moments_resumes_to_the_same_metrics(tmp_path):
     for moment in moments[1:]:
         assert (run / "unfinished.json").is_file()  # a killed run never looks complete
         (run / f".{checkpoint.FILE}.99999.partial").write_bytes(b"half a checkpoint")  # as a kill mid-write leaves
-        assert _nnfit(tmp_path, "fit", "--resume", "killed", "--no-report", kill_after=moment).returncode == -signal.SIGKILL
-    status = subprocess.run([*COMMAND[:3], "runs", "."], cwd=tmp_path, capture_output=True, text=True).stdout
+        assert (
+            _nnfit(tmp_path, "fit", "--resume", "killed", "--no-report", kill_after=moment).returncode
+            == -signal.SIGKILL
+        )
+    status = subprocess.run(
+        [*COMMAND[:3], "runs", "."], check=False, cwd=tmp_path, capture_output=True, text=True
+    ).stdout
     assert "killed  unfinished (killed?), checkpoint at step" in status and "--resume killed" in status
     final = _nnfit(tmp_path, "fit", "--resume", "killed", "--no-report")
     assert final.returncode == 0, final.stderr

@@ -21,8 +21,11 @@ D = ("--domain", "x=0:1")
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def write_files(root: Path) -> None:
@@ -58,8 +61,10 @@ BAD_INPUTS = {
     "zero width": (["fit", "x", *D, "--hidden", "0"], "'hidden' must be > 0; got '0'"),
     "negative lr": (["fit", "x", *D, "--lr", "-1"], "'lr' must be > 0; got '-1'"),
     "unknown optimizer": (["fit", "x", *D, "--optimizer", "adamm"], "did you mean 'adam'"),
-    "missing column": (["fit", "good.csv", "--inputs", "a,zz"],
-                       "column 'zz' is not in good.csv; its columns are: a, y"),
+    "missing column": (
+        ["fit", "good.csv", "--inputs", "a,zz"],
+        "column 'zz' is not in good.csv; its columns are: a, y",
+    ),
     "NaN in data": (["fit", "nan.csv"], "column 'a' of nan.csv has 1 NaN or inf values"),
     "inf in data": (["fit", "inf.csv"], "column 'a' of inf.csv has 1 NaN or inf values"),
     "text in data": (["fit", "text.csv"], "column 'a' of text.csv is not numeric: row 21 holds 'abc'"),
@@ -71,13 +76,19 @@ BAD_INPUTS = {
     "predict on nothing": (["predict", "nowhere", "1"], "nowhere is not a directory"),
     "export a non-run": (["export", "notarun", "--format", "json"], "notarun is not an nnfit run directory"),
     "export unknown format": (["export", "nnfit-runs/earlier", "--format", "pickle"], "'pickle' is not one of"),
-    "export to a wrong suffix": (["export", "nnfit-runs/earlier", "--format", "onnx", "--out", "m.json"],
-                                 "an onnx export is a .onnx file; got m.json"),
-    "export over a file": (["export", "nnfit-runs/earlier", "--format", "json", "--out", "taken.json"],
-                           "taken.json already exists — choose another --out, or remove it first"),
+    "export to a wrong suffix": (
+        ["export", "nnfit-runs/earlier", "--format", "onnx", "--out", "m.json"],
+        "an onnx export is a .onnx file; got m.json",
+    ),
+    "export over a file": (
+        ["export", "nnfit-runs/earlier", "--format", "json", "--out", "taken.json"],
+        "taken.json already exists — choose another --out, or remove it first",
+    ),
     "unknown config key": (["fit", "--config", "bad.yaml"], "unknown key 'hiden' — did you mean 'hidden'"),
-    "existing output directory": (["fit", "x", *D, "--out", "nnfit-runs/earlier"],
-                                  "nnfit-runs/earlier already exists — choose another --out or pass --overwrite"),
+    "existing output directory": (
+        ["fit", "x", *D, "--out", "nnfit-runs/earlier"],
+        "nnfit-runs/earlier already exists — choose another --out or pass --overwrite",
+    ),
     "unknown flag": (["fit", "x", *D, "--hiden", "4"], "No such option '--hiden'"),
 }
 
@@ -154,32 +165,71 @@ def test_data_file_with_edges_holdout(cli, tmp_path):
 
 def test_help_lists_every_recipe_flag(cli):
     out = cli("fit", "--help").out
-    flags = ("--domain --hidden --activation --output-activation --loss --optimizer --lr --schedule --decay "
-             "--batch-size --epochs --steps --budget --target --repeat-batch --ensemble --input-scaling "
-             "--output-scaling --early-stopping --patience --restore-best --seed --device --dtype --samples "
-             "--sampling --query --config --json").split()
+    flags = [
+        "--domain",
+        "--hidden",
+        "--activation",
+        "--output-activation",
+        "--loss",
+        "--optimizer",
+        "--lr",
+        "--schedule",
+        "--decay",
+        "--batch-size",
+        "--epochs",
+        "--steps",
+        "--budget",
+        "--target",
+        "--repeat-batch",
+        "--ensemble",
+        "--input-scaling",
+        "--output-scaling",
+        "--early-stopping",
+        "--patience",
+        "--restore-best",
+        "--seed",
+        "--device",
+        "--dtype",
+        "--samples",
+        "--sampling",
+        "--query",
+        "--config",
+        "--json",
+    ]
     for flag in flags:
         assert flag in out
     assert "Examples:" in out
 
 
 def test_python_dash_m_runs_the_cli(tmp_path):
-    process = subprocess.run([sys.executable, "-m", "nnfit", "fit", "foo(x)", "--domain", "x=0:1"],
-                             capture_output=True, text=True, cwd=tmp_path)
+    process = subprocess.run(
+        [sys.executable, "-m", "nnfit", "fit", "foo(x)", "--domain", "x=0:1"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert process.returncode == 2
-    assert process.stderr == "nnfit: error: unknown function 'foo' in 'foo(x)'; known functions: abs, acos, arccos, " \
-                             "arcsin, arctan, asin, atan, cos, cosh, exp, ln, log, log10, log2, max, min, sign, sin, " \
-                             "sinh, sqrt, tan, tanh\n"
+    assert (
+        process.stderr == "nnfit: error: unknown function 'foo' in 'foo(x)'; known functions: abs, acos, arccos, "
+        "arcsin, arctan, asin, atan, cos, cosh, exp, ln, log, log10, log2, max, min, sign, sin, "
+        "sinh, sqrt, tan, tanh\n"
+    )
 
 
 # --- Whatever the formula or file: a result, or one line and exit 2 ---------------------------
 
-@pytest.mark.parametrize("args", [
-    ["fit", "-mom*B*cos(theta)", "--domain", "mom=1:5, B=1:5, theta=1:5"],
-    ["fit", "--domain", "q=1:2, E=1:2", "-q*E"],  # after the options too
-    ["doctor", "-x", "--domain", "x=0:1"],
-    ["compare", "a.yaml", "--task", "-x", "--domain", "x=0:1"],
-], ids=["fit", "fit, options first", "doctor", "compare --task"])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["fit", "-mom*B*cos(theta)", "--domain", "mom=1:5, B=1:5, theta=1:5"],
+        ["fit", "--domain", "q=1:2, E=1:2", "-q*E"],  # after the options too
+        ["doctor", "-x", "--domain", "x=0:1"],
+        ["compare", "a.yaml", "--task", "-x", "--domain", "x=0:1"],
+    ],
+    ids=["fit", "fit, options first", "doctor", "compare --task"],
+)
 def test_a_formula_may_start_with_a_minus(cli, tmp_path, args):
     (tmp_path / "a.yaml").write_text("hidden: [8]\n")
     outcome = cli(*args, *(QUICK if args[0] == "fit" else ("--steps", "50") if args[0] == "doctor" else ()))
@@ -201,8 +251,12 @@ def _one_line_or_success(outcome) -> None:
         assert outcome.code == 2 and len(lines) == 1 and lines[0].startswith("nnfit: error: "), outcome.err
 
 
-@settings(max_examples=200, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=formulas)
 def test_any_formula_the_library_refuses_is_one_line_on_the_command_line(cli, text):
     try:
@@ -213,8 +267,12 @@ def test_any_formula_the_library_refuses_is_one_line_on_the_command_line(cli, te
         assert outcome.code == 2
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(content=csv_files())
 def test_any_csv_file_trains_or_gets_one_line(cli, tmp_path, content):
     (tmp_path / "d.csv").write_bytes(content)

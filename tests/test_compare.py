@@ -18,8 +18,11 @@ def test_seed001_comparison_puts_the_default_first(cli, tmp_path):
     assert outcome.code == 0, outcome.err
     lines = [line for line in outcome.out.splitlines() if line.strip()]
     header = lines.index(next(line for line in lines if line.lstrip().startswith("recipe")))
-    assert [line.split()[0] for line in lines[header + 1:header + 4]] == [
-        "seed001-default", "seed001-model2", "seed001-model1"]
+    assert [line.split()[0] for line in lines[header + 1 : header + 4]] == [
+        "seed001-default",
+        "seed001-model2",
+        "seed001-model1",
+    ]
     for column in ("test rRMSE", "1-1.5x rRMSE", "1.5-2x rRMSE", "max |err|", "seconds", "parameters"):
         assert column in lines[header]
     page = (tmp_path / "seed001.html").read_text()
@@ -57,10 +60,13 @@ def test_a_run_directory_joins_as_it_is(tmp_path, pair):
     assert comparison.names == ("kept",) and comparison.fits[0].evaluation == pair.fits[0].evaluation
 
 
-@pytest.mark.parametrize("entries, message", [
-    ([], "nothing to compare"),
-    (["nowhere.yaml"], "neither a run directory nor"),
-])
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ([], "nothing to compare"),
+        (["nowhere.yaml"], "neither a run directory nor"),
+    ],
+)
 def test_bad_entries(entries, message):
     with pytest.raises(NnfitError, match=message):
         compare(entries)

@@ -63,15 +63,18 @@ def test_edges_holdout_keeps_the_outer_ranges_out(tmp_path, table):
     assert not domain.contains(X_edges).all()
 
 
-@pytest.mark.parametrize("content, kwargs, message", [
-    ("a,y\n" + "1,2\n" * 20, {"inputs": ["a", "zz"]}, "column 'zz' is not in"),
-    ("a,y\n" + "1,2\n" * 5 + "nan,3\n" + "2,2\n" * 10, {}, "has 1 NaN or inf values \\(first at row 6"),
-    ("a,y\n" + "1,2\n" * 5 + "inf,3\n" + "2,2\n" * 10, {}, "NaN or inf"),
-    ("a,y\n" + "1,2\n" * 5 + "abc,3\n" + "2,2\n" * 10, {}, "not numeric: row 6 holds 'abc'"),
-    ("a,y\n1,2\n2,3\n", {}, "2 rows; at least 10"),
-    ("a,b,y\n" + "".join(f"1,{i},{i}\n" for i in range(20)), {}, "'a' is constant"),
-    ("a,y\n" + "1,2\n" * 20, {"inputs": ["a"], "outputs": ["a"]}, "both an input and an output"),
-])
+@pytest.mark.parametrize(
+    "content, kwargs, message",
+    [
+        ("a,y\n" + "1,2\n" * 20, {"inputs": ["a", "zz"]}, "column 'zz' is not in"),
+        ("a,y\n" + "1,2\n" * 5 + "nan,3\n" + "2,2\n" * 10, {}, "has 1 NaN or inf values \\(first at row 6"),
+        ("a,y\n" + "1,2\n" * 5 + "inf,3\n" + "2,2\n" * 10, {}, "NaN or inf"),
+        ("a,y\n" + "1,2\n" * 5 + "abc,3\n" + "2,2\n" * 10, {}, "not numeric: row 6 holds 'abc'"),
+        ("a,y\n1,2\n2,3\n", {}, "2 rows; at least 10"),
+        ("a,b,y\n" + "".join(f"1,{i},{i}\n" for i in range(20)), {}, "'a' is constant"),
+        ("a,y\n" + "1,2\n" * 20, {"inputs": ["a"], "outputs": ["a"]}, "both an input and an output"),
+    ],
+)
 def test_bad_csv_content(tmp_path, content, kwargs, message):
     path = tmp_path / "d.csv"
     path.write_text(content)
@@ -79,12 +82,15 @@ def test_bad_csv_content(tmp_path, content, kwargs, message):
         data.read(path, **kwargs)
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.csv", b"", "is empty"),
-    ("text.parquet", b"a,b\n1,2\n", "not a readable Parquet file"),
-    ("text.npy", b"hello there", "not a readable NPY file"),
-    ("d.txt", b"1,2", "use a .csv"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.csv", b"", "is empty"),
+        ("text.parquet", b"a,b\n1,2\n", "not a readable Parquet file"),
+        ("text.npy", b"hello there", "not a readable NPY file"),
+        ("d.txt", b"1,2", "use a .csv"),
+    ],
+)
 def test_files_that_are_not_what_they_claim(tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
     with pytest.raises(DataError, match=message):
@@ -108,35 +114,38 @@ def test_sampled_target_is_split_80_10_10():
 def test_undefined_target_says_where_and_how_much():
     with pytest.raises(DataError) as caught:
         data.sample(Target.from_formula("log(x)"), Domain.parse("x=-1:1"), 1000, "uniform", (0.8, 0.1, 0.1), RNG)
-    match = re.search(r"NaN or inf at (\d+) of 1000 sampled points \((\S+) %\), where x in \[(\S+), (\S+)\]",
-                      str(caught.value))
+    match = re.search(
+        r"NaN or inf at (\d+) of 1000 sampled points \((\S+) %\), where x in \[(\S+), (\S+)\]", str(caught.value)
+    )
     count, percent, lo, hi = int(match[1]), float(match[2]), float(match[3]), float(match[4])
     assert 400 < count < 600 and percent == pytest.approx(count / 10, abs=0.05)
     assert -1 <= lo < -0.9 and -0.05 < hi <= 0  # the bad region is x <= 0
 
 
-@pytest.mark.parametrize("task, message", [
-    (Task(target="x + y", domain="x=0:1"), "no range for 'y'"),
-    (Task(target="x", domain="x=0:1, q=0:1"), "range for 'q', which the target does not use"),
-    (Task(target="x"), "no range for 'x'"),
-    (Task(target="x", domain="x=0:1", inputs=("q",)), "uses x but --inputs lists only q"),
-    (Task(target="x + e", domain="x=0:1, e=0:1"), "'e' is the constant E in formulas, not a variable"),
-])
+@pytest.mark.parametrize(
+    "task, message",
+    [
+        (Task(target="x + y", domain="x=0:1"), "no range for 'y'"),
+        (Task(target="x", domain="x=0:1, q=0:1"), "range for 'q', which the target does not use"),
+        (Task(target="x"), "no range for 'x'"),
+        (Task(target="x", domain="x=0:1", inputs=("q",)), "uses x but --inputs lists only q"),
+        (Task(target="x + e", domain="x=0:1, e=0:1"), "'e' is the constant E in formulas, not a variable"),
+    ],
+)
 def test_domain_must_match_the_target(task, message):
     with pytest.raises(DomainError, match=message):
         data.prepare(task, RNG)
 
 
 def test_declared_inputs_add_unused_ones_in_order():
-    task = Task(target="x3 - x2", inputs=("x0", "x1", "x2", "x3"), domain="x3=0:1, x2=0:1, x1=0:1, x0=0:1",
-                samples=100)
+    task = Task(target="x3 - x2", inputs=("x0", "x1", "x2", "x3"), domain="x3=0:1, x2=0:1, x1=0:1, x0=0:1", samples=100)
     target, domain, dataset = data.prepare(task, RNG)
     assert target.inputs == domain.names == ("x0", "x1", "x2", "x3")
     np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 3] - dataset.X[:, 2])
 
 
 def test_domain_order_sets_the_input_order():
-    target, domain, dataset = data.prepare(Task(target="x - y", domain="y=0:1, x=5:6", samples=50), RNG)
+    target, _domain, dataset = data.prepare(Task(target="x - y", domain="y=0:1, x=5:6", samples=50), RNG)
     assert target.inputs == ("y", "x")
     np.testing.assert_allclose(dataset.y[:, 0], dataset.X[:, 1] - dataset.X[:, 0])
 
@@ -152,16 +161,20 @@ def test_callable_target_with_named_inputs():
 ROWS = "".join(f"{i}{{s}}{i % 7}{{s}}{2 * i + i % 7}\n" for i in range(20))
 
 
-@pytest.mark.parametrize("content", [
-    "a,b,y\n" + ROWS.format(s=","),
-    "a;b;y\n" + ROWS.format(s=";"),
-    "a\tb\ty\n" + ROWS.format(s="\t"),
-    "a|b|y\n" + ROWS.format(s="|"),
-    "\ufeffa,b,y\n" + ROWS.format(s=","),  # a byte-order mark, as Excel writes
-    "a,b,y\n\n" + ROWS.format(s=",").replace("\n", "\n\n"),  # blank lines
-    "a,b,y\n" + "".join(f'"{i}","{i % 7}","{2 * i + i % 7}"\n' for i in range(20)),  # quoted numbers
-    "a;b;y\n" + "".join(f"{i},0;{i % 7};{2 * i + i % 7},0\n" for i in range(20)),  # decimal commas
-], ids=["comma", "semicolon", "tab", "pipe", "bom", "blank-lines", "quoted", "decimal-comma"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a,b,y\n" + ROWS.format(s=","),
+        "a;b;y\n" + ROWS.format(s=";"),
+        "a\tb\ty\n" + ROWS.format(s="\t"),
+        "a|b|y\n" + ROWS.format(s="|"),
+        "\ufeffa,b,y\n" + ROWS.format(s=","),  # a byte-order mark, as Excel writes
+        "a,b,y\n\n" + ROWS.format(s=",").replace("\n", "\n\n"),  # blank lines
+        "a,b,y\n" + "".join(f'"{i}","{i % 7}","{2 * i + i % 7}"\n' for i in range(20)),  # quoted numbers
+        "a;b;y\n" + "".join(f"{i},0;{i % 7};{2 * i + i % 7},0\n" for i in range(20)),  # decimal commas
+    ],
+    ids=["comma", "semicolon", "tab", "pipe", "bom", "blank-lines", "quoted", "decimal-comma"],
+)
 def test_every_dialect_reads_the_same_numbers(tmp_path, content):
     (tmp_path / "d.csv").write_text(content, encoding="utf-8")
     target, _, dataset = data.read(tmp_path / "d.csv")
@@ -182,15 +195,18 @@ def _written(folder: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
-@pytest.mark.parametrize("content, encoding, message", [
-    ("a,a,y\n" + ROWS.format(s=","), "utf-8", "column 'a' appears twice in the header"),
-    (",b,y\n" + ROWS.format(s=","), "utf-8", "column 1 of .* has no name in the header row"),
-    ("a,b,y\n" + ROWS.format(s=",").replace("3,", "1e308,", 1), "utf-8", "too near float64's limit"),
-    ("a,b,y\n" + ROWS.format(s=",") + "é,1,2\n", "latin-1", "not numeric: row 21 holds 'é'"),
-    ("a,b,y\n" + ROWS.format(s=",") + "1,2,3,4\n", "utf-8", "not a readable CSV file .*Expected 3 fields"),
-    ("\x00\x01garbage", "latin-1", "not a text CSV file: it holds binary data"),
-    ("\n\n", "utf-8", "holds no rows"),
-])
+@pytest.mark.parametrize(
+    "content, encoding, message",
+    [
+        ("a,a,y\n" + ROWS.format(s=","), "utf-8", "column 'a' appears twice in the header"),
+        (",b,y\n" + ROWS.format(s=","), "utf-8", "column 1 of .* has no name in the header row"),
+        ("a,b,y\n" + ROWS.format(s=",").replace("3,", "1e308,", 1), "utf-8", "too near float64's limit"),
+        ("a,b,y\n" + ROWS.format(s=",") + "é,1,2\n", "latin-1", "not numeric: row 21 holds 'é'"),
+        ("a,b,y\n" + ROWS.format(s=",") + "1,2,3,4\n", "utf-8", "not a readable CSV file .*Expected 3 fields"),
+        ("\x00\x01garbage", "latin-1", "not a text CSV file: it holds binary data"),
+        ("\n\n", "utf-8", "holds no rows"),
+    ],
+)
 def test_faulty_files_get_one_line_saying_what_is_wrong(tmp_path, content, encoding, message):
     with pytest.raises(DataError, match=message) as caught:
         data.read(_written(tmp_path, content, encoding))
@@ -211,10 +227,19 @@ def test_any_csv_file_reads_or_gets_a_data_error(content):
 
 def test_samples_that_would_not_fit_in_memory_are_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(data, "available_memory", lambda: 8 * 2**30)
-    with pytest.raises(DataError, match=r"2,000,000,000 samples of 3 values need about 1,072.9 GiB, but 8.0 GiB of "
-                                        r"memory is available — use fewer --samples"):
-        data.sample(Target.from_formula("x**2 + y"), Domain.parse("x=0:1, y=0:1"), 2_000_000_000, "uniform",
-                    (0.8, 0.1, 0.1), RNG)
+    with pytest.raises(
+        DataError,
+        match=r"2,000,000,000 samples of 3 values need about 1,072.9 GiB, but 8.0 GiB of "
+        r"memory is available — use fewer --samples",
+    ):
+        data.sample(
+            Target.from_formula("x**2 + y"),
+            Domain.parse("x=0:1, y=0:1"),
+            2_000_000_000,
+            "uniform",
+            (0.8, 0.1, 0.1),
+            RNG,
+        )
 
 
 def test_the_memory_available_is_read_from_the_system():

@@ -34,34 +34,64 @@ CORPUS = {
     "bounded-output": dict(target="x**2", domain="x=0:1", output_activation="sigmoid", steps=500, **SMALL),
     "unscaled-outputs": dict(target="1000*x + 500", domain="x=0:1", output_scaling="none", steps=500, **SMALL),
     "repeated-batch": dict(target="sin(x)", domain="x=0:6", repeat_batch=True, batch_size=32, steps=500, **SMALL),
-    "flat-loss": dict(target="sin(x)", domain="x=0:6", lr=1e-10, schedule="constant", steps=1000,
-                      early_stopping=False, **SMALL),
-    "diverged": dict(target="x**2", domain="x=0:10", optimizer="sgd", lr=10, input_scaling="none",
-                     output_scaling="none", steps=500, early_stopping=False, **SMALL),
-    "dead-units": dict(target="sin(x)", domain="x=0:6", activation="relu", lr=0.1, schedule="constant", steps=1000,
-                       early_stopping=False, **SMALL),
-    "constant-prediction": dict(target="1000*x + 500", domain="x=0:1", output_scaling="none",
-                                output_activation="sigmoid", steps=500, **SMALL),
+    "flat-loss": dict(
+        target="sin(x)", domain="x=0:6", lr=1e-10, schedule="constant", steps=1000, early_stopping=False, **SMALL
+    ),
+    "diverged": dict(
+        target="x**2",
+        domain="x=0:10",
+        optimizer="sgd",
+        lr=10,
+        input_scaling="none",
+        output_scaling="none",
+        steps=500,
+        early_stopping=False,
+        **SMALL,
+    ),
+    "dead-units": dict(
+        target="sin(x)",
+        domain="x=0:6",
+        activation="relu",
+        lr=0.1,
+        schedule="constant",
+        steps=1000,
+        early_stopping=False,
+        **SMALL,
+    ),
+    "constant-prediction": dict(
+        target="1000*x + 500", domain="x=0:1", output_scaling="none", output_activation="sigmoid", steps=500, **SMALL
+    ),
     "underfit": dict(target="sin(10*x)", domain="x=0:6", hidden=(2,), steps=500, **SMALL),
-    "overfit": dict(target="sin(3*x)*cos(5*y)", domain="x=-1:1, y=-1:1", samples=60, hidden=(256, 256), steps=5000,
-                    early_stopping=False),
+    "overfit": {
+        "target": "sin(3*x)*cos(5*y)",
+        "domain": "x=-1:1, y=-1:1",
+        "samples": 60,
+        "hidden": (256, 256),
+        "steps": 5000,
+        "early_stopping": False,
+    },
     "extrapolation": dict(target="x**2", domain="x=0:1", query="0.5; 3", steps=500, **SMALL),
 }
 
 # The default recipe on many targets, and the seeds' fixed recipes: nothing above a note.
 CLEAN = {
-    "x**2 + x (seed 000 task)": dict(target="x**2 + x", domain="x=1:1000"),
-    "sin(x)": dict(target="sin(x)", domain="x=0:6.28"),
-    "gaussian wave": dict(target="exp(-x**2)*cos(3*x)", domain="x=-3:3"),
-    "kink": dict(target="abs(x - 0.3)", domain="x=-1:1"),
-    "2-D tanh": dict(target="tanh(3*x) + y", domain="x=-1:1, y=0:2"),
-    "3-D": dict(target="x*y + sin(z)", domain="x=-1:1, y=-1:1, z=0:3"),
-    "6-D": dict(target="a + 2*b - c*d + g**2 - sqrt(f)", domain="a=0:1, b=0:1, c=0:1, d=0:1, g=0:1, f=0:1"),
-    "integer input": dict(target="n**2 + x", domain="n=0:20:int, x=0:1"),
-    "two outputs": dict(target="u = x*y; v = x - y", domain="x=0:3, y=-1:1"),
-    "seed 001 task": dict(target="x^2 + 2*y", domain="x=0:100, y=0:999:int", samples=80_000),
-    "linear model (seed 002 task)": dict(target="x3 - x2", inputs=["x0", "x1", "x2", "x3"],
-                                         domain="x0=0:1, x1=0:1, x2=0:1, x3=0:1", model="linear", samples=300_000),
+    "x**2 + x (seed 000 task)": {"target": "x**2 + x", "domain": "x=1:1000"},
+    "sin(x)": {"target": "sin(x)", "domain": "x=0:6.28"},
+    "gaussian wave": {"target": "exp(-x**2)*cos(3*x)", "domain": "x=-3:3"},
+    "kink": {"target": "abs(x - 0.3)", "domain": "x=-1:1"},
+    "2-D tanh": {"target": "tanh(3*x) + y", "domain": "x=-1:1, y=0:2"},
+    "3-D": {"target": "x*y + sin(z)", "domain": "x=-1:1, y=-1:1, z=0:3"},
+    "6-D": {"target": "a + 2*b - c*d + g**2 - sqrt(f)", "domain": "a=0:1, b=0:1, c=0:1, d=0:1, g=0:1, f=0:1"},
+    "integer input": {"target": "n**2 + x", "domain": "n=0:20:int, x=0:1"},
+    "two outputs": {"target": "u = x*y; v = x - y", "domain": "x=0:3, y=-1:1"},
+    "seed 001 task": {"target": "x^2 + 2*y", "domain": "x=0:100, y=0:999:int", "samples": 80_000},
+    "linear model (seed 002 task)": {
+        "target": "x3 - x2",
+        "inputs": ["x0", "x1", "x2", "x3"],
+        "domain": "x0=0:1, x1=0:1, x2=0:1, x3=0:1",
+        "model": "linear",
+        "samples": 300_000,
+    },
 }
 CLEAN_EXAMPLES = ["seed000-fixed", "seed001-default", "seed002-fixed"]
 
@@ -115,34 +145,56 @@ def test_data_file_raises_no_alarm(tmp_path):
     assert alarms(nnfit.fit(str(tmp_path / "d.csv")).findings) == []
 
 
-@pytest.mark.parametrize("settings, step_fraction", [
-    ({"schedule": "inverse-time", "decay": 0.1, "steps": 300_000}, 0.0034),
-    ({"schedule": "exponential", "decay_rate": 0.1, "decay_steps": 100, "steps": 10_000}, 0.02),
-])
+@pytest.mark.parametrize(
+    "settings, step_fraction",
+    [
+        ({"schedule": "inverse-time", "decay": 0.1, "steps": 300_000}, 0.0034),
+        ({"schedule": "exponential", "decay_rate": 0.1, "decay_steps": 100, "steps": 10_000}, 0.02),
+    ],
+)
 def test_lr_starved_says_when(settings, step_fraction):
     finding = nnfit.doctor("x", domain="x=0:1", probe_seconds=0.5, **settings)[0]
     assert finding.code == "lr-starved"
     assert f"({100 * step_fraction:.2g} % of the run)" in finding.seen
 
 
-@pytest.mark.parametrize("settings", [{"schedule": "cosine"}, {"schedule": "one-cycle"}, {"schedule": "constant"},
-                                      {"schedule": "inverse-time", "decay": 1e-4}])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"schedule": "cosine"},
+        {"schedule": "one-cycle"},
+        {"schedule": "constant"},
+        {"schedule": "inverse-time", "decay": 1e-4},
+    ],
+)
 def test_schedules_that_do_not_starve(settings):
     assert "lr-starved" not in codes(nnfit.doctor("x", domain="x=0:1", probe_seconds=0.5, steps=20_000, **settings))
 
 
 def test_plateau_cuts_that_starve_training_are_seen_during_it():
     # a plateau check every 10 steps on a target learnt at once: the rate is halved again and again
-    result = nnfit.fit("x", domain="x=0:1", schedule="plateau", decay_rate=0.1, decay_steps=10, steps=20_000,
-                       eval_every=100, early_stopping=False, **SMALL)
+    result = nnfit.fit(
+        "x",
+        domain="x=0:1",
+        schedule="plateau",
+        decay_rate=0.1,
+        decay_steps=10,
+        steps=20_000,
+        eval_every=100,
+        early_stopping=False,
+        **SMALL,
+    )
     starved = [f for f in result.findings if f.code == "lr-starved"]
     assert starved and starved[0].stage == "during" and starved[0].step <= 2000
 
 
 def test_findings_are_ordered_stage_then_severity():
-    made = [Finding("underfit", "warning", "", "", "after"), Finding("flat-loss", "error", "", "", "during", 3),
-            Finding("repeated-batch", "warning", "", "", "before"),
-            Finding("bounded-output", "error", "", "", "before")]
+    made = [
+        Finding("underfit", "warning", "", "", "after"),
+        Finding("flat-loss", "error", "", "", "during", 3),
+        Finding("repeated-batch", "warning", "", "", "before"),
+        Finding("bounded-output", "error", "", "", "before"),
+    ]
     assert codes(ordered(made)) == ["bounded-output", "repeated-batch", "flat-loss", "underfit"]
 
 
@@ -173,6 +225,5 @@ def test_doctor_command_prints_the_softmax_finding_first(cli):
 def test_fit_summary_lists_findings_or_says_none(cli):
     clean = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet")
     assert "findings: none" in clean.out or "note extrapolation" in clean.out
-    broken = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet",
-                 "--repeat-batch")
+    broken = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet", "--repeat-batch")
     assert "warning repeated-batch: the same 128 samples at every one of 300 steps" in broken.out

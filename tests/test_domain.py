@@ -22,16 +22,19 @@ def test_of_accepts_a_mapping():
     assert Domain.of({"x": (0, 1), "n": (1, 9, "int")}) == Domain.parse("x=0:1, n=1:9:int")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("x=5:5", "empty: 5:5"),
-    ("x=1:0", "inverted: 1:0"),
-    ("x=a:b", "'a' where a number belongs"),
-    ("x", "cannot read domain part 'x'"),
-    ("", "the domain is empty"),
-    ("x=0:1:float", "unknown kind 'float'"),
-    ("x=0:1, x=2:3", "'x' twice"),
-    ("n=0.2:0.8:int", "holds no whole number"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x=5:5", "empty: 5:5"),
+        ("x=1:0", "inverted: 1:0"),
+        ("x=a:b", "'a' where a number belongs"),
+        ("x", "cannot read domain part 'x'"),
+        ("", "the domain is empty"),
+        ("x=0:1:float", "unknown kind 'float'"),
+        ("x=0:1, x=2:3", "'x' twice"),
+        ("n=0.2:0.8:int", "holds no whole number"),
+    ],
+)
 def test_bad_domains_say_why(text, message):
     with pytest.raises(DomainError, match=message):
         Domain.parse(text)

@@ -9,8 +9,9 @@ from nnfit.errors import RecipeError
 
 @pytest.fixture(scope="module")
 def ensemble():
-    return nnfit.fit("x^2 + 2*y", domain="x=0:100, y=0:999:int", samples=4000, steps=2000, ensemble=4,
-                     early_stopping=False)
+    return nnfit.fit(
+        "x^2 + 2*y", domain="x=0:100, y=0:999:int", samples=4000, steps=2000, ensemble=4, early_stopping=False
+    )
 
 
 def test_members_are_different_networks(ensemble):
@@ -61,7 +62,19 @@ def test_lbfgs_cannot_train_an_ensemble():
 
 
 def test_cli_shows_the_spread(cli):
-    outcome = cli("fit", "x**2", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--ensemble", "3",
-                  "--quiet", "--no-report")
+    outcome = cli(
+        "fit",
+        "x**2",
+        "--domain",
+        "x=0:1",
+        "--samples",
+        "500",
+        "--steps",
+        "300",
+        "--ensemble",
+        "3",
+        "--quiet",
+        "--no-report",
+    )
     assert outcome.code == 0, outcome.err
     assert "spread" in outcome.out and "ensemble of 3" in outcome.out

@@ -20,11 +20,15 @@ from sklearn.utils.estimator_checks import (
 from nnfit import NNFitRegressor
 
 QUICK = {"steps": 300, "hidden": (16, 16)}  # enough for the checks' easy targets, quick to compile
-FLOAT32_ORDER = ("float32 network: a row's prediction can change in the 7th significant digit with its position in "
-                 "the batch (XLA processes rows in vector blocks); the check asks for rtol 1e-7. It passes with "
-                 "dtype='float64' (test_float64_predictions_do_not_depend_on_row_order)")
-EXPECTED_FAILURES = {"check_methods_sample_order_invariance": FLOAT32_ORDER,
-                     "check_methods_subset_invariance": FLOAT32_ORDER}
+FLOAT32_ORDER = (
+    "float32 network: a row's prediction can change in the 7th significant digit with its position in "
+    "the batch (XLA processes rows in vector blocks); the check asks for rtol 1e-7. It passes with "
+    "dtype='float64' (test_float64_predictions_do_not_depend_on_row_order)"
+)
+EXPECTED_FAILURES = {
+    "check_methods_sample_order_invariance": FLOAT32_ORDER,
+    "check_methods_subset_invariance": FLOAT32_ORDER,
+}
 
 
 @parametrize_with_checks([NNFitRegressor(**QUICK)], expected_failed_checks=lambda est: EXPECTED_FAILURES)

@@ -34,22 +34,28 @@ def test_query_errors():
     assert Query((1.0,), (2.0,), None, True).rel_error is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("45,100; 10,20", [[45, 100], [10, 20]]),
-    ("(45, 100);(1e3, -2)", [[45, 100], [1000, -2]]),
-    ("45 100\n10 20", [[45, 100], [10, 20]]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("45,100; 10,20", [[45, 100], [10, 20]]),
+        ("(45, 100);(1e3, -2)", [[45, 100], [1000, -2]]),
+        ("45 100\n10 20", [[45, 100], [10, 20]]),
+    ],
+)
 def test_parse_points(text, expected):
     np.testing.assert_array_equal(parse_points(text, ("x", "y")), expected)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("45", "has 1 value; give 2, in the order x, y"),
-    ("1,2,3", "has 3 values"),
-    ("a,b", "not a number"),
-    ("", "no points given"),
-    ("nan,1", "not finite"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("45", "has 1 value; give 2, in the order x, y"),
+        ("1,2,3", "has 3 values"),
+        ("a,b", "not a number"),
+        ("", "no points given"),
+        ("nan,1", "not finite"),
+    ],
+)
 def test_bad_points(text, message):
     with pytest.raises(NnfitError, match=message):
         parse_points(text, ("x", "y"))

@@ -14,8 +14,7 @@ from nnfit.domain import SHELLS
 FITS = {  # name -> formula, domain, settings
     "1-D": ("x**2 + x", "x=1:1000", {}),
     "2-D ensemble": ("x^2 + 2*y", "x=0:100, y=0:999:int", {"ensemble": 3}),
-    "6-D gelu": ("u*v + w**2 - p*q + sin(r)", "u=-1:1, v=-1:1, w=-1:1, p=-1:1, q=-1:1, r=-3:3",
-                 {"activation": "gelu"}),
+    "6-D gelu": ("u*v + w**2 - p*q + sin(r)", "u=-1:1, v=-1:1, w=-1:1, p=-1:1, q=-1:1, r=-3:3", {"activation": "gelu"}),
     "linear": ("x3 - x2", "x0=0:1, x1=0:1, x2=0:1, x3=0:1", {"model": "linear", "inputs": ["x0", "x1", "x2", "x3"]}),
 }
 RTOL = 1e-5  # relative to each value, or to the largest magnitude compared where values pass near 0
@@ -40,7 +39,7 @@ def assert_matches(predicted, fit, X):
 
 def test_onnx_predicts_in_user_units_with_names_and_domain_inside(fitted, tmp_path):
     ort = pytest.importorskip("onnxruntime")
-    path, = fitted.export(tmp_path / "model.onnx")
+    (path,) = fitted.export(tmp_path / "model.onnx")
     session = ort.InferenceSession(str(path))
     X = points(fitted)
     assert_matches(session.run(None, {"X": X.astype(np.float32)})[0], fitted, X)
@@ -55,14 +54,16 @@ def test_numpy_file_predicts_with_numpy_alone(fitted, tmp_path):
     assert [f.name for f in files] == ["predictor.py", "predictor.npz"]
     X = points(fitted)
     np.save(tmp_path / "X.npy", X)
-    script = ("import sys, numpy as np; import predictor; np.save('Y.npy', predictor.predict(np.load('X.npy'))); "
-              "assert not {'jax', 'nnfit', 'scipy'} & set(sys.modules), 'imported more than NumPy'")
+    script = (
+        "import sys, numpy as np; import predictor; np.save('Y.npy', predictor.predict(np.load('X.npy'))); "
+        "assert not {'jax', 'nnfit', 'scipy'} & set(sys.modules), 'imported more than NumPy'"
+    )
     subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True)
     assert_matches(np.load(tmp_path / "Y.npy"), fitted, X)
 
 
 def test_json_holds_everything_needed_to_predict(fitted, tmp_path):
-    path, = fitted.export(tmp_path / "model.json")
+    (path,) = fitted.export(tmp_path / "model.json")
     model = json.loads(path.read_text())
     X = points(fitted)
     assert_matches(predict_from_json(model, X), fitted, X)
@@ -73,8 +74,12 @@ def test_json_holds_everything_needed_to_predict(fitted, tmp_path):
 def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
     """An independent reading of the JSON format's documented forward pass."""
     dtype = np.float64 if model["dtype"] == "float64" else np.float32
-    activations = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "none": lambda z: z,
-                   "gelu": lambda z: 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z ** 3)))}
+    activations = {
+        "tanh": np.tanh,
+        "relu": lambda z: np.maximum(z, 0),
+        "none": lambda z: z,
+        "gelu": lambda z: 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3))),
+    }
     x_scaler, y_scaler = model["x_scaler"], model["y_scaler"]
     outputs = []
     for member in model["members"]:
@@ -99,11 +104,14 @@ def test_missing_onnx_names_the_install_command(small, tmp_path, monkeypatch):
     assert not (tmp_path / "model.onnx").exists()
 
 
-@pytest.mark.parametrize("name, format, message", [
-    ("model.txt", None, "cannot tell the export format from 'model.txt'"),
-    ("model.json", "onnx", "an onnx export is a .onnx file; got model.json"),
-    ("model.json", "pickle", "unknown export format 'pickle'"),
-])
+@pytest.mark.parametrize(
+    "name, format, message",
+    [
+        ("model.txt", None, "cannot tell the export format from 'model.txt'"),
+        ("model.json", "onnx", "an onnx export is a .onnx file; got model.json"),
+        ("model.json", "pickle", "unknown export format 'pickle'"),
+    ],
+)
 def test_bad_export_requests(small, tmp_path, name, format, message):
     with pytest.raises(nnfit.NnfitError, match=message):
         small.export(tmp_path / name, format)
@@ -115,6 +123,7 @@ def test_cli_export_writes_beside_the_run_and_never_overwrites(small, cli, tmp_p
     assert first.code == 0 and first.out.strip() == f"wrote {tmp_path / 'run' / 'model.json'}"
     before = (tmp_path / "run" / "model.json").read_bytes()
     again = cli("export", str(tmp_path / "run"), "--format", "json")
-    assert again.code == 2 and again.err.strip() == (f"nnfit: error: {tmp_path / 'run' / 'model.json'} already exists "
-                                                     "— choose another --out, or remove it first")
+    assert again.code == 2 and again.err.strip() == (
+        f"nnfit: error: {tmp_path / 'run' / 'model.json'} already exists — choose another --out, or remove it first"
+    )
     assert (tmp_path / "run" / "model.json").read_bytes() == before

@@ -8,16 +8,19 @@ from nnfit import optim
 from nnfit.recipe import Recipe
 
 
-@pytest.mark.parametrize("settings, step, expected", [
-    ({"schedule": "constant", "lr": 0.01}, 5000, 0.01),
-    ({"schedule": "inverse-time", "lr": 0.001, "decay": 0.1}, 1000, 0.001 / (1 + 0.1 * 1000)),
-    ({"schedule": "inverse-time", "lr": 0.001, "decay": 0.0}, 1000, 0.001),
-    ({"schedule": "step", "lr": 1.0, "decay_rate": 0.5, "decay_steps": 100}, 250, 0.25),
-    ({"schedule": "exponential", "lr": 1.0, "decay_rate": 0.5, "decay_steps": 100}, 250, 0.5**2.5),
-    ({"schedule": "cosine", "lr": 1.0}, 0, 1.0),
-    ({"schedule": "cosine", "lr": 1.0}, 1000, optim.COSINE_FLOOR),
-    ({"schedule": "cosine", "lr": 1.0}, 500, 0.5 * (1 + optim.COSINE_FLOOR)),
-])
+@pytest.mark.parametrize(
+    "settings, step, expected",
+    [
+        ({"schedule": "constant", "lr": 0.01}, 5000, 0.01),
+        ({"schedule": "inverse-time", "lr": 0.001, "decay": 0.1}, 1000, 0.001 / (1 + 0.1 * 1000)),
+        ({"schedule": "inverse-time", "lr": 0.001, "decay": 0.0}, 1000, 0.001),
+        ({"schedule": "step", "lr": 1.0, "decay_rate": 0.5, "decay_steps": 100}, 250, 0.25),
+        ({"schedule": "exponential", "lr": 1.0, "decay_rate": 0.5, "decay_steps": 100}, 250, 0.5**2.5),
+        ({"schedule": "cosine", "lr": 1.0}, 0, 1.0),
+        ({"schedule": "cosine", "lr": 1.0}, 1000, optim.COSINE_FLOOR),
+        ({"schedule": "cosine", "lr": 1.0}, 500, 0.5 * (1 + optim.COSINE_FLOOR)),
+    ],
+)
 def test_schedule_values(settings, step, expected):
     assert float(optim.schedule(Recipe(**settings), 1000)(step)) == pytest.approx(expected, rel=1e-5)
 
@@ -46,5 +49,8 @@ def test_a_target_run_restarts_its_cosine_in_cycles_that_double():
 def test_a_paced_run_reads_its_cosine_at_its_progress():
     rates = optim.LearningRates(Recipe(time_budget=10, lr=0.01), total_steps=None)
     progress = np.array([0.0, 0.5, 1.0])
-    np.testing.assert_allclose(rates(np.array([0, 7, 9]), progress), [0.01, 0.01 * (1 + optim.COSINE_FLOOR) / 2,
-                                                                      0.01 * optim.COSINE_FLOOR], rtol=1e-4)
+    np.testing.assert_allclose(
+        rates(np.array([0, 7, 9]), progress),
+        [0.01, 0.01 * (1 + optim.COSINE_FLOOR) / 2, 0.01 * optim.COSINE_FLOOR],
+        rtol=1e-4,
+    )

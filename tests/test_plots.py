@@ -17,8 +17,9 @@ def fits():
         "1d": nnfit.fit("x**2 + x", domain="x=1:1000", query="20; 1500", **QUICK),
         "2d": nnfit.fit("x^2 + 2*y", domain="x=0:100, y=0:1000:int", **QUICK),
         "4d": nnfit.fit("a*b + sin(c) - d", domain="a=0:1, b=0:1, c=0:3, d=-1:1", **QUICK),
-        "linear": nnfit.fit("x3 - x2", inputs=["x0", "x1", "x2", "x3"], domain="x0=0:1, x1=0:1, x2=0:1, x3=0:1",
-                            model="linear", **QUICK),
+        "linear": nnfit.fit(
+            "x3 - x2", inputs=["x0", "x1", "x2", "x3"], domain="x0=0:1, x1=0:1, x2=0:1, x3=0:1", model="linear", **QUICK
+        ),
     }
 
 
@@ -38,8 +39,18 @@ def test_training_draws_the_history(fits, name):
 
 
 def test_training_marks_findings_at_their_step():
-    fit = nnfit.fit("x**2", domain="x=0:10", optimizer="sgd", lr=10, input_scaling="none", output_scaling="none",
-                    samples=500, steps=500, early_stopping=False, stop_on_error=False)
+    fit = nnfit.fit(
+        "x**2",
+        domain="x=0:10",
+        optimizer="sgd",
+        lr=10,
+        input_scaling="none",
+        output_scaling="none",
+        samples=500,
+        steps=500,
+        early_stopping=False,
+        stop_on_error=False,
+    )
     ax = plots.training(fit).axes[0]
     marked = {t.get_text(): t.xy[0] for t in ax.texts}
     assert marked == {"diverged": 250}
@@ -47,7 +58,7 @@ def test_training_marks_findings_at_their_step():
 
 def test_curve_draws_truth_prediction_domain_and_queries(fits):
     fit = fits["1d"]
-    ax, = plots.curve(fit).axes
+    (ax,) = plots.curve(fit).axes
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "f")
     x = line(ax, "prediction").get_xdata()
     assert (x.min(), x.max()) == (fit.domain.grown(2).lo[0], fit.domain.grown(2).hi[0])
@@ -83,7 +94,7 @@ def test_slices_one_panel_per_input(fits, name, count):
 @pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
 def test_scatter_draws_each_recorded_set(fits, name):
     fit = fits[name]
-    ax, = plots.scatter(fit).axes
+    (ax,) = plots.scatter(fit).axes
     assert [c.get_label() for c in ax.collections] == list(fit.points)
     X, y = fit.points["test"]
     np.testing.assert_allclose(ax.collections[0].get_offsets(), np.stack([y[:, 0], fit.predict(X)[:, 0]], axis=1))
@@ -92,7 +103,7 @@ def test_scatter_draws_each_recorded_set(fits, name):
 @pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
 def test_extrapolation_draws_the_curve(fits, name):
     fit = fits[name]
-    ax, = plots.extrapolation(fit).axes
+    (ax,) = plots.extrapolation(fit).axes
     x, values = plots.extrapolation_curve(fit)
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), values)
     assert ax.get_xlabel().startswith("distance outside the training domain") and x[0] == 0
@@ -112,13 +123,13 @@ def test_distance_in_half_widths():
 @pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
 def test_residuals_histogram_counts_the_test_points(fits, name):
     fit = fits[name]
-    ax, = plots.residuals(fit).axes
+    (ax,) = plots.residuals(fit).axes
     assert sum(patch.get_height() for patch in ax.patches) == len(fit.points["test"][0])
 
 
 def test_linear_weights_next_to_the_exact_ones(fits):
     fit = fits["linear"]
-    ax, = plots.weights(fit).axes
+    (ax,) = plots.weights(fit).axes
     learned, bias = fit.linear_weights()
     heights = [patch.get_height() for patch in ax.patches]
     np.testing.assert_allclose(heights[:5], [*learned[:, 0], bias[0]])
@@ -149,5 +160,5 @@ def test_unknown_plot_kind():
 
 def test_exact_weights_only_for_linear_formulas(fits):
     assert plots.exact_linear_weights(fits["1d"]) is None
-    weights, bias = plots.exact_linear_weights(fits["linear"])
+    weights, _bias = plots.exact_linear_weights(fits["linear"])
     np.testing.assert_array_equal(weights[:, 0], [0, 0, -1, 1])

@@ -12,7 +12,10 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
     assert readme.index("```bash") < readme.index("\n## ")  # the first thing after the title
     install, test = block.group(1).strip().splitlines()
     assert install.startswith("pip install -e . && nnfit fit ")
-    assert test.startswith('pip install -e ".[test]" && ')
-    ci_commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
-                   if line and not line.startswith(("#", "set ", "cd "))]
+    assert test.startswith('pip install -e ".[dev]" && ')
+    ci_commands = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert ci_commands == [test]

@@ -23,20 +23,26 @@ def test_predict_takes_and_returns_user_units(quadratic):
     np.testing.assert_allclose(quadratic.predict([[45, 100], [60, 80]]), truth, rtol=0.02)
 
 
-@pytest.mark.parametrize("points", [
-    np.array([45.0, 100.0]),
-    {"x": [45.0], "y": [100.0]},
-    pd.DataFrame({"y": [100.0], "x": [45.0]}),
-])
+@pytest.mark.parametrize(
+    "points",
+    [
+        np.array([45.0, 100.0]),
+        {"x": [45.0], "y": [100.0]},
+        pd.DataFrame({"y": [100.0], "x": [45.0]}),
+    ],
+)
 def test_predict_accepts_a_point_a_dict_and_a_frame(quadratic, points):
     np.testing.assert_allclose(quadratic.predict(points), quadratic.predict([[45.0, 100.0]]), rtol=1e-6)
 
 
-@pytest.mark.parametrize("points, message", [
-    (np.ones((3, 3)), r"shape \(3, 3\)"),
-    ({"x": [1.0]}, "input 'y' is missing"),
-    ([[np.nan, 1.0]], "NaN or inf"),
-])
+@pytest.mark.parametrize(
+    "points, message",
+    [
+        (np.ones((3, 3)), r"shape \(3, 3\)"),
+        ({"x": [1.0]}, "input 'y' is missing"),
+        ([[np.nan, 1.0]], "NaN or inf"),
+    ],
+)
 def test_predict_rejects_bad_points(quadratic, points, message):
     with pytest.raises(NnfitError, match=message):
         quadratic.predict(points)

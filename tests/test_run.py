@@ -100,8 +100,10 @@ def test_an_accuracy_target_stops_training_when_reached():
 def test_a_target_not_reached_is_said_plainly():
     result = nnfit.fit("sin(5*x)", domain="x=0:6", samples=1000, steps=300, target_rrmse=1e-6)
     best = min(record["val_rrmse"] for record in result.history)
-    assert result.info["stop_reason"] == (f"completed 300 steps; the best validation rRMSE, {best:.3g}, did not "
-                                          "reach the target 1e-06 — raise --steps or --budget")
+    assert result.info["stop_reason"] == (
+        f"completed 300 steps; the best validation rRMSE, {best:.3g}, did not "
+        "reach the target 1e-06 — raise --steps or --budget"
+    )
 
 
 def test_float64_allows_targets_below_float32():

@@ -70,10 +70,13 @@ def test_newer_format_is_refused(result, tmp_path):
         nnfit.load(path)
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: None, "is not a directory"),
-    (lambda p: p.mkdir(), "not an nnfit run directory"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: None, "is not a directory"),
+        (lambda p: p.mkdir(), "not an nnfit run directory"),
+    ],
+)
 def test_not_a_run(tmp_path, make, message):
     make(tmp_path / "x")
     with pytest.raises(RunDirError, match=message):
@@ -88,10 +91,24 @@ def test_damaged_weights(result, tmp_path):
 
 
 def test_eight_fits_started_at_once_get_eight_complete_run_directories(tmp_path):
-    command = [sys.executable, "-m", "nnfit", "fit", "x", "--domain", "x=0:1", "--samples", "100", "--steps", "20",
-               "--no-report", "--quiet"]
-    processes = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                 for _ in range(8)]
+    command = [
+        sys.executable,
+        "-m",
+        "nnfit",
+        "fit",
+        "x",
+        "--domain",
+        "x=0:1",
+        "--samples",
+        "100",
+        "--steps",
+        "20",
+        "--no-report",
+        "--quiet",
+    ]
+    processes = [
+        subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(8)
+    ]
     errors = [p.communicate(timeout=300)[1] for p in processes]
     assert [p.returncode for p in processes] == [0] * 8, errors
     runs = sorted(p.name for p in (tmp_path / "nnfit-runs").iterdir())
@@ -101,6 +118,9 @@ def test_eight_fits_started_at_once_get_eight_complete_run_directories(tmp_path)
 
 def test_an_unfinished_run_is_not_loaded_and_says_what_to_do(tmp_path):
     path = rundir.begin(rundir.reserve(tmp_path, "x"))
-    with pytest.raises(RunDirError, match=r"001-x is unfinished \(killed\?\), no checkpoint yet — resume it with: "
-                                          r"nnfit fit --resume"):
+    with pytest.raises(
+        RunDirError,
+        match=r"001-x is unfinished \(killed\?\), no checkpoint yet — resume it with: "
+        r"nnfit fit --resume",
+    ):
         nnfit.load(path)

@@ -8,11 +8,14 @@ from nnfit.scaling import KINDS, Scaler
 V = np.array([[0.0, 5.0], [10.0, 5.0], [20.0, 5.0]])
 
 
-@pytest.mark.parametrize("kind, first_column", [
-    ("standard", (V[:, 0] - 10) / np.std(V[:, 0])),
-    ("minmax", [-1.0, 0.0, 1.0]),
-    ("none", V[:, 0]),
-])
+@pytest.mark.parametrize(
+    "kind, first_column",
+    [
+        ("standard", (V[:, 0] - 10) / np.std(V[:, 0])),
+        ("minmax", [-1.0, 0.0, 1.0]),
+        ("none", V[:, 0]),
+    ],
+)
 def test_transform(kind, first_column):
     scaler = Scaler.fit(V, kind)
     np.testing.assert_allclose(scaler.transform(V)[:, 0], first_column)

@@ -20,8 +20,15 @@ def run(name: str, **changes):
 
 def test_every_example_is_a_valid_recipe():
     names = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
-    assert names == ["seed000-fixed", "seed000-softmax", "seed001-default", "seed001-model1", "seed001-model2",
-                     "seed002-decay", "seed002-fixed"]
+    assert names == [
+        "seed000-fixed",
+        "seed000-softmax",
+        "seed001-default",
+        "seed001-model1",
+        "seed001-model2",
+        "seed002-decay",
+        "seed002-fixed",
+    ]
     for name in names:
         split_settings(read_config(EXAMPLES / f"{name}.yaml"))
 
@@ -81,16 +88,25 @@ def test_seed002_inverse_time_decay_starves_training():
 
 
 def test_seed002_default_recipe_with_a_linear_model():
-    result = nnfit.fit("x3 - x2", inputs=["x0", "x1", "x2", "x3"], domain="x0=0:1, x1=0:1, x2=0:1, x3=0:1",
-                       model="linear", samples=300_000)
+    result = nnfit.fit(
+        "x3 - x2",
+        inputs=["x0", "x1", "x2", "x3"],
+        domain="x0=0:1, x1=0:1, x2=0:1, x3=0:1",
+        model="linear",
+        samples=300_000,
+    )
     weights, bias = result.linear_weights()
     np.testing.assert_allclose(weights[:, 0], EXACT_002, atol=1e-4)
     np.testing.assert_allclose(bias, [0.0], atol=1e-4)
 
 
 def test_same_recipe_and_seed_give_identical_metrics(tmp_path):
-    paths = [nnfit.fit("x^2 + 2*y", domain="x=0:100, y=0:1000:int", samples=2000, steps=1000,
-                       query="45,100; 200,2000").save(tmp_path / f"run{i}") for i in range(2)]
+    paths = [
+        nnfit.fit("x^2 + 2*y", domain="x=0:100, y=0:1000:int", samples=2000, steps=1000, query="45,100; 200,2000").save(
+            tmp_path / f"run{i}"
+        )
+        for i in range(2)
+    ]
     first, second = ((p / "metrics.json").read_bytes() for p in paths)
     assert first == second
     assert json.loads(first)["evaluation"]["test"]["n"] == 200

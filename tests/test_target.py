@@ -29,10 +29,13 @@ def test_callable_returning_a_scalar_broadcasts():
     np.testing.assert_allclose(Target.from_callable(lambda x: 3.0)(X[:, :1]), [[3.0], [3.0]])
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Target.from_formula("x - y").reordered(("y", "x")),
-    lambda: Target.from_callable(lambda x, y: x - y).reordered(("y", "x")),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Target.from_formula("x - y").reordered(("y", "x")),
+        lambda: Target.from_callable(lambda x, y: x - y).reordered(("y", "x")),
+    ],
+)
 def test_reordered_takes_columns_in_the_new_order(make):
     target = make()
     assert target.inputs == ("y", "x")

@@ -29,7 +29,7 @@ def test_each_epoch_is_a_permutation():
     plan = BatchPlan(n=100, batch=10, steps_per_epoch=10, seed=0)
     rows = plan.rows(0, 30)
     for epoch in range(3):
-        np.testing.assert_array_equal(np.sort(rows[10 * epoch:10 * (epoch + 1)].ravel()), np.arange(100))
+        np.testing.assert_array_equal(np.sort(rows[10 * epoch : 10 * (epoch + 1)].ravel()), np.arange(100))
     assert not np.array_equal(rows[:10], rows[10:20])  # shuffled anew each epoch
 
 
@@ -40,9 +40,16 @@ def test_batch_plan_does_not_depend_on_chunking():
     np.testing.assert_array_equal(whole, pieces)
 
 
-@pytest.mark.parametrize("total, every, length", [
-    (20_000, 250, 250), (19_200, 250, 256), (50, 250, 50), (1000, 300, 250), (7919, 250, 250),  # 7919 is prime
-])
+@pytest.mark.parametrize(
+    "total, every, length",
+    [
+        (20_000, 250, 250),
+        (19_200, 250, 256),
+        (50, 250, 50),
+        (1000, 300, 250),
+        (7919, 250, 250),  # 7919 is prime
+    ],
+)
 def test_chunks_divide_the_run_where_they_can(total, every, length):
     assert chunk_length(total, every) == length
 
@@ -63,16 +70,32 @@ def test_history_records_each_check():
     trainer, _ = train(Recipe(steps=300, eval_every=100, early_stopping=False))
     records = trainer.callbacks[0].records
     assert [r["step"] for r in records] == [100, 200, 300]
-    assert set(records[0]) == {"step", "epoch", "progress", "train_loss", "val_loss", "val_rrmse", "grad_norm",
-                                "lr", "elapsed"}
+    assert set(records[0]) == {
+        "step",
+        "epoch",
+        "progress",
+        "train_loss",
+        "val_loss",
+        "val_rrmse",
+        "grad_norm",
+        "lr",
+        "elapsed",
+    }
     assert [r["progress"] for r in records] == pytest.approx([1 / 3, 2 / 3, 1])
     assert records[-1]["epoch"] == pytest.approx(300 / (512 // 128))
 
 
-@pytest.mark.parametrize("optimizer, lr, bound", [
-    ("adam", 0.05, 1e-3), ("adamw", 0.05, 1e-3), ("sgd", 0.1, 1e-3), ("nadam", 0.05, 1e-3), ("lbfgs", 1.0, 1e-3),
-    ("rmsprop", 0.03, 3e-3),  # at a constant rate it hovers at its noise floor: 3.7e-4 measured
-])
+@pytest.mark.parametrize(
+    "optimizer, lr, bound",
+    [
+        ("adam", 0.05, 1e-3),
+        ("adamw", 0.05, 1e-3),
+        ("sgd", 0.1, 1e-3),
+        ("nadam", 0.05, 1e-3),
+        ("lbfgs", 1.0, 1e-3),
+        ("rmsprop", 0.03, 3e-3),  # at a constant rate it hovers at its noise floor: 3.7e-4 measured
+    ],
+)
 def test_every_optimizer_fits_a_linear_target(optimizer, lr, bound):
     recipe = Recipe(optimizer=optimizer, lr=lr, schedule="constant", steps=400, early_stopping=False)
     _, params = train(recipe)
@@ -95,8 +118,10 @@ def test_early_stopping_restores_the_best_weights():
 
     spy, stopping = Spy(), EarlyStopping(patience=2, restore_best=True)
     # lr so high the loss climbs after the first check
-    trainer, params = train(Recipe(optimizer="sgd", lr=2.5, schedule="constant", steps=2000, eval_every=10,
-                                   early_stopping=False), callbacks=[stopping, spy])
+    trainer, params = train(
+        Recipe(optimizer="sgd", lr=2.5, schedule="constant", steps=2000, eval_every=10, early_stopping=False),
+        callbacks=[stopping, spy],
+    )
     assert trainer.stop_reason.startswith("early stop") and trainer.step < 2000
     assert params is stopping.best_params and params is not spy.last
 
@@ -137,7 +162,7 @@ def test_compiled_steps_are_cached_on_disk(tmp_path):
     import subprocess
     import sys
 
-    script = ("import nnfit; nnfit.fit('x', domain='x=0:1', samples=300, steps=100)")
+    script = "import nnfit; nnfit.fit('x', domain='x=0:1', samples=300, steps=100)"
     env = {**__import__("os").environ, "NNFIT_CACHE_DIR": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
     assert any((tmp_path / "cache").iterdir())

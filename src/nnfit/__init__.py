@@ -12,19 +12,50 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place the version is written (pyproject reads it)
 
 # public name -> the module that defines it; no module may share a public name, or importing it
 # would replace the name on the package (tests/test_api.py checks)
 _API = {
-    "fit": "run", "doctor": "run", "compare": "comparison", "load": "rundir", "Fit": "result", "Finding": "findings",
-    "Recipe": "recipe", "Task": "recipe", "Domain": "domain", "Interval": "domain", "Target": "target",
-    "NnfitError": "errors", "Callback": "train", "ChunkEnd": "train", "EarlyStopping": "callbacks",
-    "History": "callbacks", "RichProgress": "callbacks", "NNFitRegressor": "estimator",
+    "fit": "run",
+    "doctor": "run",
+    "compare": "comparison",
+    "load": "rundir",
+    "Fit": "result",
+    "Finding": "findings",
+    "Recipe": "recipe",
+    "Task": "recipe",
+    "Domain": "domain",
+    "Interval": "domain",
+    "Target": "target",
+    "NnfitError": "errors",
+    "Callback": "train",
+    "ChunkEnd": "train",
+    "EarlyStopping": "callbacks",
+    "History": "callbacks",
+    "RichProgress": "callbacks",
+    "NNFitRegressor": "estimator",
 }
 __all__ = [
-    "Callback", "ChunkEnd", "Domain", "EarlyStopping", "Finding", "Fit", "History", "Interval", "NNFitRegressor",
-    "NnfitError", "Recipe", "RichProgress", "Target", "Task", "__version__", "compare", "doctor", "fit", "load",
+    "Callback",
+    "ChunkEnd",
+    "Domain",
+    "EarlyStopping",
+    "Finding",
+    "Fit",
+    "History",
+    "Interval",
+    "NNFitRegressor",
+    "NnfitError",
+    "Recipe",
+    "RichProgress",
+    "Target",
+    "Task",
+    "__version__",
+    "compare",
+    "doctor",
+    "fit",
+    "load",
 ]
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ def use_compilation_cache() -> None:
     """Keep compiled steps on disk between runs: a warm start then skips ~1 s of compilation
     (seed-001 fit: first check after 0.24 s instead of 1.0 s). In $NNFIT_CACHE_DIR, else
     ~/.cache/nnfit/jax; NNFIT_CACHE_DIR="" turns it off; a cache JAX already has is kept."""
-    if jax.config.jax_compilation_cache_dir:
+    if jax.config.jax_compilation_cache_dir:  # type: ignore[attr-defined]  # a flag JAX sets dynamically
         return
     folder = os.environ.get("NNFIT_CACHE_DIR")
     if folder is None:

@@ -6,10 +6,13 @@ import math
 import signal
 import threading
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import Params
 from .train import INTERRUPTED, Callback, ChunkEnd, Trainer
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class History(Callback):
@@ -32,7 +35,7 @@ class History(Callback):
 class EarlyStopping(Callback):
     """Stops when the validation loss has not improved for `patience` checks; can restore the best."""
 
-    def __init__(self, patience: int, restore_best: bool = True) -> None:
+    def __init__(self, patience: float, restore_best: bool = True) -> None:
         self.patience = patience
         self.restore_best = restore_best
         self.best = math.inf
@@ -48,8 +51,9 @@ class EarlyStopping(Callback):
             return
         self.waited += 1
         if self.waited >= self.patience:
-            trainer.stop(f"early stop: validation loss has not improved for {self.patience} checks "
-                         f"since step {self.best_step}")
+            trainer.stop(
+                f"early stop: validation loss has not improved for {self.patience} checks since step {self.best_step}"
+            )
 
     def on_train_end(self, trainer: Trainer) -> None:
         if self.restore_best and self.best_params is not None:
@@ -77,8 +81,9 @@ class AccuracyTarget(Callback):
         self.best = event.val_rrmse if self.best is None else min(self.best, event.val_rrmse)
         if event.val_rrmse <= self.target:
             self.reached = True
-            trainer.stop(f"reached the target: validation rRMSE {event.val_rrmse:.3g} <= {self.target:g} "
-                         f"at step {event.step}")
+            trainer.stop(
+                f"reached the target: validation rRMSE {event.val_rrmse:.3g} <= {self.target:g} at step {event.step}"
+            )
 
     def state_dict(self) -> dict[str, Any]:
         return {"reached": self.reached, "best": self.best}
@@ -89,8 +94,10 @@ class AccuracyTarget(Callback):
     def on_train_end(self, trainer: Trainer) -> None:
         if not self.reached and self.best is not None:
             more = "--steps or --budget" if trainer.total_steps else "--budget"
-            trainer.stop_reason = (f"{trainer.stop_reason}; the best validation rRMSE, {self.best:.3g}, did not reach "
-                                   f"the target {self.target:g} — raise {more}")
+            trainer.stop_reason = (
+                f"{trainer.stop_reason}; the best validation rRMSE, {self.best:.3g}, did not reach "
+                f"the target {self.target:g} — raise {more}"
+            )
 
 
 class RichProgress(Callback):
@@ -101,20 +108,31 @@ class RichProgress(Callback):
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.description = description
-        self.task = None
+        self.task: TaskID | None = None  # made when training begins
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self.progress.start()
         self.task = self.progress.add_task(self.description, total=1000, status="compiling")
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        if self.task is None:
+            return
         val = f" val {event.val_loss:.3g}" if event.val_loss is not None else ""
-        self.progress.update(self.task, completed=round(1000 * event.progress),
-                             status=f"step {event.step} loss {event.train_loss:.3g}{val}")
+        self.progress.update(
+            self.task,
+            completed=round(1000 * event.progress),
+            status=f"step {event.step} loss {event.train_loss:.3g}{val}",
+        )
 
     def on_train_end(self, trainer: Trainer) -> None:
         self.progress.stop()

@@ -57,7 +57,8 @@ def write(folder: Path, state: dict[str, Any]) -> Path:
     path = Path(folder) / FILE
     partial = path.with_name(f".{FILE}.{os.getpid()}.partial")
     with open(partial, "wb") as handle:
-        np.savez(handle, state=np.array(json.dumps(tree, allow_nan=True)), **{f"a{i}": a for i, a in enumerate(arrays)})
+        members: dict[str, Any] = {f"a{i}": a for i, a in enumerate(arrays)}  # Any: numpy's stub fears allow_pickle
+        np.savez(handle, state=np.array(json.dumps(tree, allow_nan=True)), **members)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)

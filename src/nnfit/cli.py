@@ -54,14 +54,19 @@ class Command(click.Command):
 
 def _option_arity(params: list[click.Parameter]) -> dict[str, bool]:
     """Every option name of a command -> whether it takes a value."""
-    return {name: not (p.is_flag or p.count) for p in params if isinstance(p, click.Option)
-            for name in (*p.opts, *p.secondary_opts)}
+    return {
+        name: not (p.is_flag or p.count)
+        for p in params
+        if isinstance(p, click.Option)
+        for name in (*p.opts, *p.secondary_opts)
+    }
 
 
 def _dashed_argument(token: str, params: list[click.Parameter]) -> bool:
     """A token that starts with '-' yet names no option: "-x**2" or "-1,2", never "--domain"."""
-    return token.startswith("-") and not token.startswith("--") and len(token) > 1 and \
-        token not in _option_arity(params)
+    return (
+        token.startswith("-") and not token.startswith("--") and len(token) > 1 and token not in _option_arity(params)
+    )
 
 
 def _arguments_last(args: list[str], params: list[click.Parameter]) -> list[str]:
@@ -74,7 +79,7 @@ def _arguments_last(args: list[str], params: list[click.Parameter]) -> list[str]
         token = args[position]
         if token.startswith("--") or token in arity:
             takes_value = arity.get(token.split("=", 1)[0], False) and "=" not in token
-            options.extend(args[position:position + 1 + takes_value])  # a value follows, whatever it looks like
+            options.extend(args[position : position + 1 + takes_value])  # a value follows, whatever it looks like
             position += 1 + takes_value
         else:
             arguments.append(token)
@@ -82,7 +87,7 @@ def _arguments_last(args: list[str], params: list[click.Parameter]) -> list[str]
     return [*options, "--", *arguments]
 
 
-def _options(section: type) -> list[click.Option]:
+def _options(section: type[Task | Recipe]) -> list[click.Option]:
     """One click option per field of a Task or Recipe table (the target is the argument)."""
     options = []
     for name, param in section.params().items():
@@ -118,10 +123,20 @@ def _settings(target: str | None, config: str | None, flags: dict[str, Any]) -> 
     return split_settings(settings)
 
 
-def _fit_command(target: str | None, config: str | None, out: str | None, overwrite: bool, no_report: bool,
-                 as_json: bool, quiet: bool, resume: str | None, **flags: Any) -> None:
+def _fit_command(
+    target: str | None,
+    config: str | None,
+    out: str | None,
+    overwrite: bool,
+    no_report: bool,
+    as_json: bool,
+    quiet: bool,
+    resume: str | None,
+    **flags: Any,
+) -> None:
     from . import data
 
+    path: Path | None
     if resume is not None:
         path, task, recipe, state = _resumable(resume, target, config, out, flags)
     else:
@@ -130,7 +145,7 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
         if path is not None and path.exists() and not overwrite:
             raise RunDirError(f"{path} already exists — choose another --out or pass --overwrite")
     rng = np.random.default_rng(recipe.seed)
-    target, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
+    fitted, domain, dataset = data.prepare(task, rng)  # every input check, before JAX is loaded
 
     from . import rundir
     from .callbacks import Interrupt, RichProgress
@@ -140,33 +155,50 @@ def _fit_command(target: str | None, config: str | None, out: str | None, overwr
     if path is None:
         path = rundir.reserve(RUNS_DIR, _slug(task.target or "fit"))
     # a replaced run stays whole until the new one is: that one is written aside, with no checkpoints
-    checkpoints = None if path.exists() and not (path / rundir.MARKER).exists() and resume is None and overwrite \
+    checkpoints = (
+        None
+        if path.exists() and not (path / rundir.MARKER).exists() and resume is None and overwrite
         else rundir.begin(path, task, recipe)
+    )
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
     if state is not None and not as_json:
         click.echo(f"resumed from step {state['step']} ({path})", err=True)
     try:
-        result = train(target, domain, dataset, task, recipe, rng, [Interrupt(), *progress],
-                       checkpoints=checkpoints, resume=state)
+        result = train(
+            fitted, domain, dataset, task, recipe, rng, [Interrupt(), *progress], checkpoints=checkpoints, resume=state
+        )
     except BaseException:
         if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):
             shutil.rmtree(path, ignore_errors=True)  # nothing to resume: leave no trace
         raise
     result.save(path, overwrite=overwrite, report=not no_report)
     if as_json:
-        click.echo(json.dumps({"evaluation": result.evaluation, "queries": [q.to_dict() for q in result.queries],
-                               "findings": [f.to_dict() for f in result.findings], "run_dir": str(path),
-                               **result.info}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "evaluation": result.evaluation,
+                    "queries": [q.to_dict() for q in result.queries],
+                    "findings": [f.to_dict() for f in result.findings],
+                    "run_dir": str(path),
+                    **result.info,
+                },
+                indent=2,
+            )
+        )
     else:
         _print_summary(result, path)
     if (result.info["stop_reason"] or "").startswith(INTERRUPTED):
-        click.echo(f"interrupted: the run above is saved with its best weights so far; continue it with "
-                   f"nnfit fit --resume {path}", err=True)
+        click.echo(
+            f"interrupted: the run above is saved with its best weights so far; continue it with "
+            f"nnfit fit --resume {path}",
+            err=True,
+        )
         sys.exit(130)
 
 
-def _resumable(resume: str, target: str | None, config: str | None, out: str | None,
-               flags: dict[str, Any]) -> tuple[Path, Task, Recipe, dict[str, Any] | None]:
+def _resumable(
+    resume: str, target: str | None, config: str | None, out: str | None, flags: dict[str, Any]
+) -> tuple[Path, Task, Recipe, dict[str, Any] | None]:
     """The run directory to resume (a path, or "last"), its task and recipe, and its checkpoint."""
     from . import checkpoint, rundir
 
@@ -175,8 +207,10 @@ def _resumable(resume: str, target: str | None, config: str | None, out: str | N
         extra = target or (config and "--config") or (out and "--out") or given[0]
         raise RunDirError(f"--resume goes on with the run's own recipe (DIR/recipe.yaml); leave out {extra}")
     if resume == "last":
-        candidates = sorted((p for p in RUNS_DIR.glob("*") if (p / rundir.MARKER).is_file()
-                             or (p / checkpoint.FILE).is_file()), key=lambda p: p.name)
+        candidates = sorted(
+            (p for p in RUNS_DIR.glob("*") if (p / rundir.MARKER).is_file() or (p / checkpoint.FILE).is_file()),
+            key=lambda p: p.name,
+        )
         if not candidates:
             raise RunDirError(f"no unfinished or interrupted run in {RUNS_DIR}/ to resume")
         path = candidates[-1]
@@ -189,6 +223,8 @@ def _resumable(resume: str, target: str | None, config: str | None, out: str | N
     state = checkpoint.read(path)
     task, recipe = split_settings(read_config(path / "recipe.yaml"))
     return path, task, recipe, state
+
+
 def _doctor_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
     from .run import doctor
 
@@ -219,8 +255,10 @@ def _print_summary(result, path: Path) -> None:
     console.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
     console.print(f"recipe  {result.recipe.summary()}")
     resumed = f", resumed from step {info['resumed_from']}" if info.get("resumed_from") is not None else ""
-    console.print(f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "
-                  f"({info['n_params']} parameters, {info['n_train']} training samples)")
+    console.print(
+        f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "
+        f"({info['n_params']} parameters, {info['n_train']} training samples)"
+    )
     table = Table(box=None, header_style="bold")
     keys = table_keys(result.members)
     for column in ("where", "set", "points", *(HEADINGS[k] for k in keys)):
@@ -276,45 +314,63 @@ def main(debug: bool) -> None:
 
 
 fit_command = Command(
-    "fit", callback=_fit_command, epilog=EPILOG,
+    "fit",
+    callback=_fit_command,
+    epilog=EPILOG,
     help="Fit TARGET (a formula, or a .csv/.parquet/.npy/.npz file) and report the error inside and "
-         "outside the training domain.",
-    params=[click.Argument(["target"], required=False),
-            click.Option(["--config", "-c"], type=click.Path(dir_okay=False),
-                         help="YAML or TOML file of settings; flags override it"),
-            click.Option(["--out", "-o"], help=f"run directory to write [default: {RUNS_DIR}/NNN-<target>]"),
-            click.Option(["--overwrite"], is_flag=True, help="replace an existing run directory"),
-            click.Option(["--no-report"], is_flag=True, help="skip report.html and its figures (about 2 s)"),
-            click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),
-            click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
-            click.Option(["--resume"], metavar="DIR|last",
-                         help="continue a killed or interrupted fit from its last checkpoint, with its own recipe "
-                              "('last': the newest in nnfit-runs/)"),
-            *_options(Task), *_options(Recipe)])
+    "outside the training domain.",
+    params=[
+        click.Argument(["target"], required=False),
+        click.Option(
+            ["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"
+        ),
+        click.Option(["--out", "-o"], help=f"run directory to write [default: {RUNS_DIR}/NNN-<target>]"),
+        click.Option(["--overwrite"], is_flag=True, help="replace an existing run directory"),
+        click.Option(["--no-report"], is_flag=True, help="skip report.html and its figures (about 2 s)"),
+        click.Option(["--json", "as_json"], is_flag=True, help="print the metrics as JSON"),
+        click.Option(["--quiet", "-q"], is_flag=True, help="no progress bar"),
+        click.Option(
+            ["--resume"],
+            metavar="DIR|last",
+            help="continue a killed or interrupted fit from its last checkpoint, with its own recipe "
+            "('last': the newest in nnfit-runs/)",
+        ),
+        *_options(Task),
+        *_options(Recipe),
+    ],
+)
 main.add_command(fit_command)
 
 doctor_command = Command(
-    "doctor", callback=_doctor_command, epilog=EPILOG,
+    "doctor",
+    callback=_doctor_command,
+    epilog=EPILOG,
     help="Diagnose a recipe without fitting it: static checks on the recipe and data, then a probe "
-         "training of a few seconds. TARGET is a formula, a data file, or a recipe file "
-         "(nnfit doctor examples/seed000-softmax.yaml).",
-    params=[click.Argument(["target"], required=False),
-            click.Option(["--config", "-c"], type=click.Path(dir_okay=False),
-                         help="YAML or TOML file of settings; flags override it"),
-            click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
-            *_options(Task), *_options(Recipe)])
+    "training of a few seconds. TARGET is a formula, a data file, or a recipe file "
+    "(nnfit doctor examples/seed000-softmax.yaml).",
+    params=[
+        click.Argument(["target"], required=False),
+        click.Option(
+            ["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
+        *_options(Task),
+        *_options(Recipe),
+    ],
+)
 main.add_command(doctor_command)
 
 
 @main.command("compare", epilog=EPILOG)
 @click.argument("entries", nargs=-1, required=True)
 @click.option("--task", "target", help="formula or data file to run every recipe file on")
-@click.option("--domain", help="input ranges for --task, e.g. \"x=0:100, y=0:1000:int\"")
+@click.option("--domain", help='input ranges for --task, e.g. "x=0:100, y=0:1000:int"')
 @click.option("--samples", help="points sampled from the task's domain")
 @click.option("--seed", help="one seed for every recipe [default: the first recipe's]")
 @click.option("--out", "-o", default="compare.html", show_default=True, help="the comparison page to write")
-def compare_command(entries: tuple[str, ...], target: str | None, domain: str | None, samples: str | None,
-                    seed: str | None, out: str) -> None:
+def compare_command(
+    entries: tuple[str, ...], target: str | None, domain: str | None, samples: str | None, seed: str | None, out: str
+) -> None:
     """Compare ENTRIES (run directories or recipe files) on one task, with the same data and seed."""
     from .comparison import compare
 
@@ -332,8 +388,12 @@ def compare_command(entries: tuple[str, ...], target: str | None, domain: str | 
         width = max(len(name) for name in comparison.names) if column == "recipe" else None
         table.add_column(column, justify="left" if column == "recipe" else "right", min_width=width)
     for row in rows:
-        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v)
-                        for v in (row.get(c) for c in columns)))
+        table.add_row(
+            *(
+                f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v)
+                for v in (row.get(c) for c in columns)
+            )
+        )
     console.print(table)
     console.print(f"page    {comparison.write_html(out)}")
 
@@ -379,8 +439,10 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
     _print_queries(console, result.inputs, result.outputs, queries)
     outside = sum(not q.inside for q in queries)
     if outside:
-        console.print(f"{outside} of {len(queries)} points lie outside the training domain {result.domain}: "
-                      "expect larger errors there")
+        console.print(
+            f"{outside} of {len(queries)} points lie outside the training domain {result.domain}: "
+            "expect larger errors there"
+        )
 
 
 @main.command("runs", epilog=EPILOG)
@@ -399,9 +461,14 @@ def runs_command(folder: str) -> None:
 
 @main.command("export", epilog=EPILOG)
 @click.argument("run_dir")
-@click.option("--format", "format_", type=click.Choice(["onnx", "numpy", "json"]), required=True,
-              help="onnx: scalers inside the graph; numpy: a .py file needing only NumPy, with its .npz; "
-                   "json: weights, scalers, domain and architecture")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["onnx", "numpy", "json"]),
+    required=True,
+    help="onnx: scalers inside the graph; numpy: a .py file needing only NumPy, with its .npz; "
+    "json: weights, scalers, domain and architecture",
+)
 @click.option("--out", "-o", help="file to write [default: RUN_DIR/model.onnx, model.py or model.json]")
 def export_command(run_dir: str, format_: str, out: str | None) -> None:
     """Export the fit in RUN_DIR for use without nnfit, in the user's units: --format numpy

@@ -51,8 +51,12 @@ class Comparison:
         ax = extrapolation.add_subplot()
         for name, fit in zip(self.names, self.fits):
             ax.plot(*plots.extrapolation_curve(fit), marker="o", label=name)
-        ax.set(xlabel="distance outside the training domain (half-widths; 0 = inside)",
-               ylabel="median |error| / std(y)", yscale="log", title="error against distance from the domain")
+        ax.set(
+            xlabel="distance outside the training domain (half-widths; 0 = inside)",
+            ylabel="median |error| / std(y)",
+            yscale="log",
+            title="error against distance from the domain",
+        )
         ax.legend(fontsize=8)
         return {"training": curves, "extrapolation": extrapolation}
 
@@ -64,14 +68,18 @@ class Comparison:
         columns = list(dict.fromkeys(key for row in rows for key in row))
         head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
         body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows)
-        images = "".join(f'<h2>{name}</h2><img alt="{name}" src="data:image/png;base64,'
-                         f'{base64.b64encode(figure_png(figure)).decode("ascii")}">'
-                         for name, figure in self.figures().items())
+        images = "".join(
+            f'<h2>{name}</h2><img alt="{name}" src="data:image/png;base64,'
+            f'{base64.b64encode(figure_png(figure)).decode("ascii")}">'
+            for name, figure in self.figures().items()
+        )
         task = self.fits[0].task
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit compare</title><style>{STYLE}"
-                f"</style></head><body><h1>nnfit compare</h1><p><b>{html.escape(str(task.target))}</b> over "
-                f"<code>{html.escape(str(self.fits[0].domain))}</code></p><table><tr>{head}</tr>{body}</table>"
-                f"{images}</body></html>")
+        page = (
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit compare</title><style>{STYLE}"
+            f"</style></head><body><h1>nnfit compare</h1><p><b>{html.escape(str(task.target))}</b> over "
+            f"<code>{html.escape(str(self.fits[0].domain))}</code></p><table><tr>{head}</tr>{body}</table>"
+            f"{images}</body></html>"
+        )
         path = Path(path)
         path.write_text(page, encoding="utf-8")
         return path
@@ -100,8 +108,10 @@ def compare(entries: Sequence[str | Path], task: Task | None = None, seed: int |
     if recipes and (task is None or task.target is None):
         raise NnfitError("no task to run the recipes on: give --task and --domain, or a recipe file with a target")
     seed = seed if seed is not None else (next(iter(recipes.values())).seed if recipes else 0)
-    fits = [fit(task=task, recipe=recipes[i].replace(seed=seed)) if i in recipes else load(entry)
-            for i, entry in enumerate(entries)]
+    fits = [
+        fit(task=task, recipe=recipes[i].replace(seed=seed)) if i in recipes else load(entry)
+        for i, entry in enumerate(entries)
+    ]
     names = [Path(entry).stem if i in recipes else Path(entry).name for i, entry in enumerate(entries)]
     order = sorted(range(len(fits)), key=lambda i: _score(fits[i]))
     return Comparison(tuple(names[i] for i in order), tuple(fits[i] for i in order))

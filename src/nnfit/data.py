@@ -51,43 +51,53 @@ class Dataset:
         return self.X[rows], self.y[rows]
 
 
-def prepare(task: Task, rng: np.random.Generator, target: Target | Callable | None = None,
-            domain_spec: Any = None) -> tuple[Target, Domain, Dataset]:
+def prepare(
+    task: Task,
+    rng: np.random.Generator,
+    target: Target | str | Callable | None = None,
+    domain_spec: Any = None,
+) -> tuple[Target, Domain, Dataset]:
     """The target, its domain (in the target's input order) and the split dataset of a task.
 
-    `target` (a callable or Target) and `domain_spec` (a Domain or mapping) override the
+    `target` (a formula, callable or Target) and `domain_spec` (a Domain or mapping) override the
     task's text fields, for library callers.
     """
+    source = target if target is not None else task.target
     domain_spec = domain_spec if domain_spec is not None else task.domain
-    if target is None and task.target is None:
+    if source is None:
         raise RecipeError('no target: give a formula such as "x**2 + x", a callable, or a data file')
-    if target is None and Path(task.target).suffix.lower() in SUFFIXES:
+    if isinstance(source, str) and Path(source).suffix.lower() in SUFFIXES:
         if domain_spec is not None:
             raise DomainError("a data file brings its own domain: leave out --domain")
-        return read(task.target, task.inputs, task.outputs, task.holdout, task.split, rng)
+        return read(source, task.inputs, task.outputs, task.holdout, task.split, rng)
     if task.holdout != "none":
         raise RecipeError("holdout 'edges' is for data files; a formula is measured on extrapolation shells")
-    target = Target.of(target if target is not None else task.target, task.inputs)
+    fitted = Target.of(source, task.inputs)
     domain = Domain.of(domain_spec) if domain_spec is not None else None
-    order = match_domain(target, domain.names if domain else (), declared=task.inputs is not None)
-    target, domain = target.reordered(order), domain.reorder(order)
-    dataset = sample(target, domain, task.samples, task.sampling, task.split, rng)
-    return target, domain, dataset
+    order = match_domain(fitted, domain.names if domain else (), declared=task.inputs is not None)
+    if domain is None:  # match_domain has named the missing ranges unless the target has no inputs
+        raise DomainError('no domain: give every input a range, e.g. --domain "x=0:1"')
+    fitted, domain = fitted.reordered(order), domain.reorder(order)
+    dataset = sample(fitted, domain, task.samples, task.sampling, task.split, rng)
+    return fitted, domain, dataset
 
 
-def split_rows(n: int, fractions: Sequence[float], rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def split_rows(
+    n: int, fractions: Sequence[float], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shuffled row indices cut into train/validation/test by `fractions` (summing to 1)."""
     order = rng.permutation(n)
-    n_val = int(round(fractions[1] * n))
-    n_test = int(round(fractions[2] * n))
+    n_val = round(fractions[1] * n)
+    n_test = round(fractions[2] * n)
     n_train = n - n_val - n_test
     if n_train < 1 or (fractions[1] > 0 and n_val < 1) or (fractions[2] > 0 and n_test < 1):
         raise DataError(f"{n} samples are too few for the split {list(fractions)}: give more samples")
-    return order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+    return order[:n_train], order[n_train : n_train + n_val], order[n_train + n_val :]
 
 
-def sample(target: Target, domain: Domain, n: int, method: str, split: Sequence[float],
-           rng: np.random.Generator) -> Dataset:
+def sample(
+    target: Target, domain: Domain, n: int, method: str, split: Sequence[float], rng: np.random.Generator
+) -> Dataset:
     """Sample `target` at n points of `domain` (ordered like target.inputs) and split them."""
     check_memory(n, len(target.inputs) + len(target.outputs))
     X = domain.sample(n, rng, method)
@@ -101,8 +111,10 @@ def check_memory(n: int, columns: int) -> None:
     needed = n * columns * BYTES_PER_VALUE
     available = available_memory()
     if available is not None and needed > available:
-        raise DataError(f"{n:,} samples of {columns} values need about {needed / 2**30:,.1f} GiB, but "
-                        f"{available / 2**30:,.1f} GiB of memory is available — use fewer --samples")
+        raise DataError(
+            f"{n:,} samples of {columns} values need about {needed / 2**30:,.1f} GiB, but "
+            f"{available / 2**30:,.1f} GiB of memory is available — use fewer --samples"
+        )
 
 
 def available_memory() -> int | None:
@@ -127,19 +139,29 @@ def check_finite_target(target: Target, X: np.ndarray, y: np.ndarray) -> None:
         return
     if bad.all():
         shown = repr(target.text) if target.kind == "formula" else target.describe()  # as typed, not as SymPy has it
-        raise UndefinedTargetError(f"the target {shown} is undefined (NaN or inf) at every one of the "
-                                   f"{len(X)} sampled points: it has no value anywhere on the domain — check the "
-                                   "formula for a division by zero or a function outside its range")
-    where = ", ".join(f"{name} in [{X[bad, i].min():.4g}, {X[bad, i].max():.4g}]"
-                      for i, name in enumerate(target.inputs))
-    raise UndefinedTargetError(f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled "
-                               f"points ({100 * bad.mean():.1f} %), where {where} — narrow the domain to where it "
-                               "is defined")
+        raise UndefinedTargetError(
+            f"the target {shown} is undefined (NaN or inf) at every one of the "
+            f"{len(X)} sampled points: it has no value anywhere on the domain — check the "
+            "formula for a division by zero or a function outside its range"
+        )
+    where = ", ".join(
+        f"{name} in [{X[bad, i].min():.4g}, {X[bad, i].max():.4g}]" for i, name in enumerate(target.inputs)
+    )
+    raise UndefinedTargetError(
+        f"the target {target.describe()} is NaN or inf at {bad.sum()} of {len(X)} sampled "
+        f"points ({100 * bad.mean():.1f} %), where {where} — narrow the domain to where it "
+        "is defined"
+    )
 
 
-def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
-         holdout: str = "none", split: Sequence[float] = (0.8, 0.1, 0.1),
-         rng: np.random.Generator | None = None) -> tuple[Target, Domain, Dataset]:
+def read(
+    path: str | Path,
+    inputs: Sequence[str] | None = None,
+    outputs: Sequence[str] | None = None,
+    holdout: str = "none",
+    split: Sequence[float] = (0.8, 0.1, 0.1),
+    rng: np.random.Generator | None = None,
+) -> tuple[Target, Domain, Dataset]:
     """Read a CSV, Parquet, NPY or NPZ file into a data target, its domain and a split Dataset.
 
     Default columns: all but the last are inputs, the last is the output. `holdout="edges"`
@@ -157,7 +179,7 @@ def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequenc
     if not inputs or not outputs:
         raise DataError(f"{path} needs at least one input and one output column; it has: {', '.join(names)}")
     if set(inputs) & set(outputs):
-        raise DataError(f"column {sorted(set(inputs) & set(outputs))[0]!r} is both an input and an output")
+        raise DataError(f"column {min(set(inputs) & set(outputs))!r} is both an input and an output")
     X = np.stack([_numeric(columns[n], n, path) for n in inputs], axis=1)
     y = np.stack([_numeric(columns[n], n, path) for n in outputs], axis=1)
     if len(X) < MIN_ROWS:
@@ -177,8 +199,10 @@ def read(path: str | Path, inputs: Sequence[str] | None = None, outputs: Sequenc
     for i, name in enumerate(inputs):
         lo, hi = float(X[:, i].min()), float(X[:, i].max())
         if lo == hi:
-            raise DataError(f"input column {name!r} is constant ({lo:g} in every row): it carries no information — "
-                            "leave it out of --inputs")
+            raise DataError(
+                f"input column {name!r} is constant ({lo:g} in every row): it carries no information — "
+                "leave it out of --inputs"
+            )
         intervals.append(Interval(name, lo, hi, bool(np.all(X[:, i] == np.round(X[:, i])))))
     target = Target.from_data(str(path), inputs, outputs)
     dataset = Dataset(X, y, tuple(inputs), tuple(outputs), *split_rows(len(X), split, rng), holdout=holdout_sets)
@@ -214,7 +238,7 @@ def read_columns(path: str | Path) -> dict[str, np.ndarray]:
         return arrays
     except DataError:
         raise
-    except Exception as exc:  # each reader has its own error types; all mean "not what it claims"
+    except Exception as exc:  # noqa: BLE001 — each reader has its own error types; all mean "not what it claims"
         kind = {".csv": "CSV", ".npy": "NPY", ".npz": "NPZ"}.get(suffix, "Parquet")
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"{path} is not a readable {kind} file ({detail})") from None
@@ -244,16 +268,20 @@ def _csv_columns(path: Path) -> dict[str, np.ndarray]:
     if not headerless:
         blank = [i + 1 for i, name in enumerate(header) if not name.strip()]
         if blank:
-            raise DataError(f"column {blank[0]} of {path} has no name in the header row (an index written by "
-                            "pandas?) — name every column, or write the file with index=False")
+            raise DataError(
+                f"column {blank[0]} of {path} has no name in the header row (an index written by "
+                "pandas?) — name every column, or write the file with index=False"
+            )
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
-            raise DataError(f"column {repeated[0]!r} appears twice in the header of {path} — give every column "
-                            "its own name")
+            raise DataError(
+                f"column {repeated[0]!r} appears twice in the header of {path} — give every column its own name"
+            )
     # "1,5;2,25": a semicolon-separated file from a locale that writes decimal commas
     decimal = "," if separator == ";" and re.search(r"(^|;)\s*-?\d+,\d+\s*(;|$)", lines[-1]) else "."
-    frame = pd.read_csv(path, sep=separator, encoding=encoding, skip_blank_lines=True, decimal=decimal,
-                        header=None if headerless else 0)
+    frame = pd.read_csv(
+        path, sep=separator, encoding=encoding, skip_blank_lines=True, decimal=decimal, header=None if headerless else 0
+    )
     if headerless:
         frame.columns = [f"c{i}" for i in range(frame.shape[1])]
     return {str(c).strip(): frame[c].to_numpy() for c in frame.columns}
@@ -296,9 +324,13 @@ def _numeric(values: np.ndarray, name: str, path: str | Path) -> np.ndarray:
     bad = ~np.isfinite(column)
     if bad.any():
         row = int(np.argmax(bad))
-        raise DataError(f"column {name!r} of {path} has {bad.sum()} NaN or inf values (first at row {row + 1}: "
-                        f"{column[row]}) — drop or fill those rows")
+        raise DataError(
+            f"column {name!r} of {path} has {bad.sum()} NaN or inf values (first at row {row + 1}: "
+            f"{column[row]}) — drop or fill those rows"
+        )
     if len(column) and np.abs(column).max() > LARGEST_VALUE:
-        raise DataError(f"column {name!r} of {path} holds values up to {np.abs(column).max():.3g}, too near float64's "
-                        "limit (1.8e308) to scale — divide the column by a power of ten")
+        raise DataError(
+            f"column {name!r} of {path} holds values up to {np.abs(column).max():.3g}, too near float64's "
+            "limit (1.8e308) to scale — divide the column by a power of ten"
+        )
     return column

@@ -32,7 +32,8 @@ class Interval:
         if not self.lo < self.hi:
             raise DomainError(
                 f"domain for {self.name!r} is {'empty' if self.lo == self.hi else 'inverted'}: "
-                f"{_num(self.lo)}:{_num(self.hi)} — give lo < hi, e.g. {self.name}=0:1000")
+                f"{_num(self.lo)}:{_num(self.hi)} — give lo < hi, e.g. {self.name}=0:1000"
+            )
         if self.integer and np.ceil(self.lo) > np.floor(self.hi):
             raise DomainError(f"integer domain for {self.name!r} holds no whole number: {self.lo}:{self.hi}")
 
@@ -85,8 +86,9 @@ class Domain:
             name, lo, hi, kind = match.groups()
             for bound in (lo, hi):
                 if not re.fullmatch(_NUMBER, bound):
-                    raise DomainError(f"domain for {name!r} has {bound!r} where a number belongs: "
-                                      f"{part.strip()!r} — {SYNTAX}")
+                    raise DomainError(
+                        f"domain for {name!r} has {bound!r} where a number belongs: {part.strip()!r} — {SYNTAX}"
+                    )
             if kind not in (None, "int", "real"):
                 raise DomainError(f"unknown kind {kind!r} for {name!r}: use :int or :real (the default)")
             intervals.append(Interval(name, float(lo), float(hi), kind == "int"))
@@ -143,10 +145,17 @@ class Domain:
         """The box scaled by `factor` around its centre (integer inputs widen to whole bounds)."""
         centre, half = (self.lo + self.hi) / 2, (self.hi - self.lo) / 2
         lo, hi = centre - factor * half, centre + factor * half
-        return Domain(tuple(
-            Interval(iv.name, float(np.floor(a)) if iv.integer else float(a),
-                     float(np.ceil(b)) if iv.integer else float(b), iv.integer)
-            for iv, a, b in zip(self.intervals, lo, hi)))
+        return Domain(
+            tuple(
+                Interval(
+                    iv.name,
+                    float(np.floor(a)) if iv.integer else float(a),
+                    float(np.ceil(b)) if iv.integer else float(b),
+                    iv.integer,
+                )
+                for iv, a, b in zip(self.intervals, lo, hi)
+            )
+        )
 
     def contains(self, X: np.ndarray) -> np.ndarray:
         """Whether each row of X (n, d) lies inside the box, within a relative 1e-9 of its edges."""

@@ -37,14 +37,15 @@ class NNFitRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(PARAMS)
         if unknown:
-            raise TypeError(f"NNFitRegressor got an unexpected keyword argument {sorted(unknown)[0]!r}")
+            raise TypeError(f"NNFitRegressor got an unexpected keyword argument {min(unknown)!r}")
         for name, default in PARAMS.items():
             setattr(self, name, params.get(name, default))
 
     # scikit-learn reads the parameters from the signature: list every one, with its default
-    __init__.__signature__ = inspect.Signature(
+    __init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect.signature
         [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-        + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value) for name, value in PARAMS.items()])
+        + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value) for name, value in PARAMS.items()]
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -64,7 +65,7 @@ class NNFitRegressor(RegressorMixin, BaseEstimator):
         recipe = Recipe(**{name: getattr(self, name) for name in Recipe.params()})
         rng = np.random.default_rng(recipe.seed)
         order = rng.permutation(len(X))
-        n_val = int(round(self.validation_fraction * len(X))) if len(X) >= 2 else 0
+        n_val = round(self.validation_fraction * len(X)) if len(X) >= 2 else 0
         if n_val == 0:  # nothing to validate on: early stopping has no signal
             recipe = recipe.replace(early_stopping=False)
         dataset = Dataset(X, Y, inputs, outputs, order[n_val:], order[:n_val], order[:0])

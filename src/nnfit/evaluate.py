@@ -10,13 +10,21 @@ import numpy as np
 from .errors import NnfitError
 
 METRICS = ("rmse", "rrmse", "mae", "max_abs_error", "r2")
-HEADINGS = {"rmse": "RMSE", "rrmse": "rRMSE", "mae": "MAE", "max_abs_error": "max |err|", "r2": "R²",
-            "spread": "spread"}
+HEADINGS = {
+    "rmse": "RMSE",
+    "rrmse": "rRMSE",
+    "mae": "MAE",
+    "max_abs_error": "max |err|",
+    "r2": "R²",
+    "spread": "spread",
+}
 
 
 def table_keys(members: int) -> list[str]:
     """The metric columns of a summary table: the spread too for an ensemble."""
     return [*METRICS, *(["spread"] if members > 1 else [])]
+
+
 SHELL_SAMPLES = 2000  # points per extrapolation shell: rRMSE to about 2 significant digits
 
 
@@ -33,9 +41,14 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     with np.errstate(divide="ignore", invalid="ignore"):
         rrmse = np.where(std > 0, rmse / std, np.inf)
         r2 = np.where(std > 0, 1 - rmse**2 / std**2, -np.inf)
-    return {"n": int(len(y_true)), "rmse": float(rmse.mean()), "rrmse": float(rrmse.mean()),
-            "mae": float(np.abs(error).mean()), "max_abs_error": float(np.abs(error).max()),
-            "r2": float(r2.mean())}
+    return {
+        "n": len(y_true),
+        "rmse": float(rmse.mean()),
+        "rrmse": float(rrmse.mean()),
+        "mae": float(np.abs(error).mean()),
+        "max_abs_error": float(np.abs(error).max()),
+        "r2": float(r2.mean()),
+    }
 
 
 @dataclass(frozen=True)
@@ -61,23 +74,31 @@ class Query:
         return float(np.max(np.abs(np.subtract(self.prediction, self.truth)) / np.abs(self.truth)))
 
     def to_dict(self) -> dict:
-        return {"point": list(self.point), "prediction": list(self.prediction),
-                "truth": list(self.truth) if self.truth is not None else None,
-                "abs_error": self.abs_error, "rel_error": self.rel_error, "inside": self.inside}
+        return {
+            "point": list(self.point),
+            "prediction": list(self.prediction),
+            "truth": list(self.truth) if self.truth is not None else None,
+            "abs_error": self.abs_error,
+            "rel_error": self.rel_error,
+            "inside": self.inside,
+        }
 
 
 def parse_points(text: str, inputs: tuple[str, ...]) -> np.ndarray:
     """Read ``"45,100; 10,20"`` into an array (n, len(inputs)); raises naming the bad point."""
     rows = [r.strip() for r in re.split(r"[;\n]", text or "") if r.strip()]
     if not rows:
-        raise NnfitError(f"no points given — write them as \"{', '.join('1' for _ in inputs)}; ...\" "
-                         f"in the order {', '.join(inputs)}")
+        raise NnfitError(
+            f'no points given — write them as "{", ".join("1" for _ in inputs)}; ..." in the order {", ".join(inputs)}'
+        )
     points = []
     for row in rows:
         values = [v for v in re.split(r"[,\s]+", row.strip("() ")) if v]
         if len(values) != len(inputs):
-            raise NnfitError(f"point {row!r} has {len(values)} value{'s' if len(values) != 1 else ''}; "
-                             f"give {len(inputs)}, in the order {', '.join(inputs)}")
+            raise NnfitError(
+                f"point {row!r} has {len(values)} value{'s' if len(values) != 1 else ''}; "
+                f"give {len(inputs)}, in the order {', '.join(inputs)}"
+            )
         try:
             point = [float(v) for v in values]
         except ValueError:

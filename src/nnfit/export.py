@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,8 @@ def export(fit: Fit, path: str | Path, format: str) -> list[Path]:
         model = to_onnx(fit)  # before any file is made: a missing extra leaves nothing behind
         path.write_bytes(model.SerializeToString())
     elif format == "numpy":
-        np.savez(path.with_suffix(".npz"), **_numpy_arrays(fit))
+        arrays: dict[str, Any] = _numpy_arrays(fit)  # Any: numpy's stub fears a key named allow_pickle
+        np.savez(path.with_suffix(".npz"), **arrays)
         shutil.copyfile(Path(__file__).with_name("standalone.py"), path)
     else:
         path.write_text(json.dumps(to_json(fit), indent=1) + "\n", encoding="utf-8")
@@ -61,21 +63,32 @@ def to_json(fit: Fit) -> dict:
     for each member and each layer, z = act(z @ w + b), with `activation` on hidden layers and
     `output_activation` on the last ("gelu" is its tanh approximation); then y = z * y_scaler.scale
     + y_scaler.shift, averaged over the members."""
-    scaler = lambda s: {"kind": s.kind, "shift": s.shift.tolist(), "scale": s.scale.tolist()}  # noqa: E731
-    return {"format": JSON_FORMAT, **describe(fit), "x_scaler": scaler(fit.x_scaler), "y_scaler": scaler(fit.y_scaler),
-            "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
-            "recipe": fit.recipe.to_dict()}
+    scaler = lambda s: {"kind": s.kind, "shift": s.shift.tolist(), "scale": s.scale.tolist()}
+    return {
+        "format": JSON_FORMAT,
+        **describe(fit),
+        "x_scaler": scaler(fit.x_scaler),
+        "y_scaler": scaler(fit.y_scaler),
+        "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
+        "recipe": fit.recipe.to_dict(),
+    }
 
 
 def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
     """What `nnfit.standalone` reads: names as string arrays, numbers as float64."""
-    arrays = {"inputs": np.array(fit.inputs), "outputs": np.array(fit.outputs),
-              "domain_lo": fit.domain.lo, "domain_hi": fit.domain.hi,
-              "activation": np.array(fit.network.activation),
-              "output_activation": np.array(fit.network.output_activation),
-              "layers": np.array(len(fit.params)),
-              "x_shift": fit.x_scaler.shift, "x_scale": fit.x_scaler.scale,
-              "y_shift": fit.y_scaler.shift, "y_scale": fit.y_scaler.scale}
+    arrays = {
+        "inputs": np.array(fit.inputs),
+        "outputs": np.array(fit.outputs),
+        "domain_lo": fit.domain.lo,
+        "domain_hi": fit.domain.hi,
+        "activation": np.array(fit.network.activation),
+        "output_activation": np.array(fit.network.output_activation),
+        "layers": np.array(len(fit.params)),
+        "x_shift": fit.x_scaler.shift,
+        "x_scale": fit.x_scaler.scale,
+        "y_shift": fit.y_scaler.shift,
+        "y_scale": fit.y_scaler.scale,
+    }
     for i, (w, b) in enumerate(layers(fit)):
         arrays[f"w{i}"], arrays[f"b{i}"] = w, b
     return arrays
@@ -90,9 +103,10 @@ def to_onnx(fit: Fit):
     except ImportError:
         raise NnfitError('ONNX export needs the onnx package: pip install "nnfit[onnx]"') from None
     dtype, elem = (np.float64, TensorProto.DOUBLE) if fit.recipe.dtype == "float64" else (np.float32, TensorProto.FLOAT)
-    initializers, nodes = [], []
+    initializers: list[Any] = []  # onnx TensorProto and NodeProto
+    nodes: list[Any] = []
 
-    def constant(name: str, value: np.ndarray) -> str:
+    def constant(name: str, value: np.ndarray | float) -> str:
         initializers.append(numpy_helper.from_array(np.asarray(value, dtype), name))
         return name
 
@@ -108,8 +122,11 @@ def to_onnx(fit: Fit):
             return node("Mul", z, node("Sigmoid", z))
         if kind == "gelu":  # the tanh approximation, as jax.nn.gelu
             cube = node("Mul", z, node("Mul", z, z))
-            inner = node("Mul", constant(f"c{len(nodes)}", np.sqrt(2 / np.pi)),
-                         node("Add", z, node("Mul", constant(f"k{len(nodes)}", 0.044715), cube)))
+            inner = node(
+                "Mul",
+                constant(f"c{len(nodes)}", np.sqrt(2 / np.pi)),
+                node("Add", z, node("Mul", constant(f"k{len(nodes)}", 0.044715), cube)),
+            )
             half = node("Mul", constant(f"h{len(nodes)}", 0.5), z)
             return node("Mul", half, node("Add", constant(f"o{len(nodes)}", 1.0), node("Tanh", inner)))
         ops = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid", "sin": "Sin", "softmax": "Softmax"}
@@ -125,13 +142,23 @@ def to_onnx(fit: Fit):
 
     d, k = len(fit.inputs), len(fit.outputs)
     graph = helper.make_graph(
-        nodes, "nnfit", [helper.make_tensor_value_info("X", elem, ["n", d])],
-        [helper.make_tensor_value_info("Y", elem, ["n", k])], initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ONNX_OPSET)], producer_name="nnfit",
-                              doc_string=f"X columns: {', '.join(fit.inputs)}; Y columns: {', '.join(fit.outputs)}")
+        nodes,
+        "nnfit",
+        [helper.make_tensor_value_info("X", elem, ["n", d])],
+        [helper.make_tensor_value_info("Y", elem, ["n", k])],
+        initializers,
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", ONNX_OPSET)],
+        producer_name="nnfit",
+        doc_string=f"X columns: {', '.join(fit.inputs)}; Y columns: {', '.join(fit.outputs)}",
+    )
     model.ir_version = 8  # the IR of opset 17: loadable by older runtimes too
-    meta = {**{f"nnfit.{key}": json.dumps(value) for key, value in describe(fit).items()},
-            "nnfit.recipe": json.dumps(fit.recipe.to_dict())}
+    meta = {
+        **{f"nnfit.{key}": json.dumps(value) for key, value in describe(fit).items()},
+        "nnfit.recipe": json.dumps(fit.recipe.to_dict()),
+    }
     helper.set_model_props(model, meta)
     onnx.checker.check_model(model)
     return model

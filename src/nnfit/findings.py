@@ -8,7 +8,7 @@ severity, so a cause seen before training comes ahead of the symptoms it produce
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -19,26 +19,126 @@ from .train import Callback, ChunkEnd, Trainer
 
 SEVERITIES = ("error", "warning", "note")
 STAGES = ("before", "during", "after")
-CODES = ("target-undefined", "bounded-output", "unscaled-inputs", "unscaled-outputs", "lr-starved",
-         "repeated-batch", "flat-loss", "diverged", "dead-units", "constant-prediction", "underfit", "overfit",
-         "extrapolation")
 
-# Thresholds, each with why.
-UNSCALED_MAX = 10.0  # |values| beyond 10 put tanh/sigmoid units in saturation and blow up first-step gradients
-UNSCALED_MIN_STD = 0.01  # a spread below 1 % of a unit leaves the first layer's inputs nearly constant
-STARVED_FRACTION = 0.01  # a learning rate under 1 % of its start barely moves the weights any more
-STARVED_EARLY = 0.10  # ...and reaching it within the first 10 % of the run wastes the rest of the run
-FLAT_CHECKS = 3  # validation checks over which a loss that moves less than FLAT_TOL is flat
-FLAT_TOL = 1e-6  # relative change: float32 round-off is ~1e-7, any real learning is far above
-DIVERGED_FACTOR = 1e4  # a loss 10 000x its first value has exploded, not wandered
-DEAD_SHARE = 0.5  # half the ReLU units silent on every training point: half the width is wasted
-DEAD_SAMPLE = 2048  # training rows used to look for live units
-CONSTANT_SPREAD = 0.05  # predictions varying by under 5 % of the targets' spread say nothing
-UNDERFIT_RRMSE = 0.05  # a validation error above 5 % of the targets' spread is poor for a known function
-UNDERFIT_GAP = 1.5  # ...and within 1.5x of the training error: the model, not the data, is the limit
-OVERFIT_RATIO = 2.0  # validation error more than twice the training error
-OVERFIT_FLOOR = 0.01  # ...and itself above 1 % of the spread; below that the gap does not matter
-EXTRAPOLATION_RATIO = 10.0  # a shell error 10x the in-domain error: the fit must not be trusted there
+# The thresholds; each one's reason is beside its code in CHECKS.
+UNSCALED_MAX = 10.0
+UNSCALED_MIN_STD = 0.01
+STARVED_FRACTION = 0.01
+STARVED_EARLY = 0.10
+FLAT_CHECKS = 3
+FLAT_TOL = 1e-6
+DIVERGED_FACTOR = 1e4
+DEAD_SHARE = 0.5
+DEAD_SAMPLE = 2048
+CONSTANT_SPREAD = 0.05
+UNDERFIT_RRMSE = 0.05
+UNDERFIT_GAP = 1.5
+OVERFIT_RATIO = 2.0
+OVERFIT_FLOOR = 0.01
+EXTRAPOLATION_RATIO = 10.0
+
+
+@dataclass(frozen=True)
+class Check:
+    """One of the doctor's codes: when it looks, what it looks for, and each threshold it uses
+    (the name of a constant of this module -> why it has its value)."""
+
+    code: str
+    stages: tuple[str, ...]
+    looks_for: str
+    thresholds: dict[str, str] = field(default_factory=dict)
+
+
+# The doctor's table, in the order findings of one stage and severity are listed.
+CHECKS = (
+    Check("target-undefined", ("before",), "a target that is NaN or inf at sampled points: the domain is too wide"),
+    Check(
+        "bounded-output",
+        ("before",),
+        "an output activation that cannot reach the targets: softmax over one output is always 1; "
+        "sigmoid, tanh and relu cap the range",
+    ),
+    Check(
+        "unscaled-inputs",
+        ("before",),
+        "inputs far from order 1 while input scaling is off",
+        {
+            "UNSCALED_MAX": "|values| beyond 10 put tanh/sigmoid units in saturation and blow up first-step gradients",
+            "UNSCALED_MIN_STD": "a spread below 1 % of a unit leaves the first layer's inputs nearly constant",
+        },
+    ),
+    Check(
+        "unscaled-outputs",
+        ("before",),
+        "outputs far from order 1 while output scaling is off",
+        {"UNSCALED_MAX": "a network initialised for outputs of order 1 needs many steps to reach large ones"},
+    ),
+    Check(
+        "lr-starved",
+        ("before", "during"),
+        "a learning-rate schedule that decays to almost nothing early in the run",
+        {
+            "STARVED_FRACTION": "a learning rate under 1 % of its start barely moves the weights any more",
+            "STARVED_EARLY": "reaching it within the first 10 % of the run wastes the rest of the run",
+        },
+    ),
+    Check("repeated-batch", ("before",), "the same batch at every step: the network sees a fraction of the data"),
+    Check(
+        "flat-loss",
+        ("during",),
+        "a loss that does not move: a zero gradient, or no change over several checks",
+        {
+            "FLAT_CHECKS": "validation checks over which the loss is compared",
+            "FLAT_TOL": "relative change: float32 round-off is ~1e-7, any real learning is far above",
+        },
+    ),
+    Check(
+        "diverged",
+        ("during",),
+        "a loss that is NaN, inf or exploding: the learning rate is too high for the data's scale",
+        {"DIVERGED_FACTOR": "a loss 10 000x its first value has exploded, not wandered"},
+    ),
+    Check(
+        "dead-units",
+        ("after",),
+        "ReLU units that output zero on every training point",
+        {
+            "DEAD_SHARE": "half the units silent on every training point: half the width is wasted",
+            "DEAD_SAMPLE": "training rows used to look for live units",
+        },
+    ),
+    Check(
+        "constant-prediction",
+        ("after",),
+        "predictions that barely vary while the targets do",
+        {"CONSTANT_SPREAD": "predictions varying by under 5 % of the targets' spread say nothing"},
+    ),
+    Check(
+        "underfit",
+        ("after",),
+        "a validation error that is high and close to the training error: the model is the limit",
+        {
+            "UNDERFIT_RRMSE": "a validation error above 5 % of the targets' spread is poor for a known function",
+            "UNDERFIT_GAP": "within 1.5x of the training error: the model, not the data, is the limit",
+        },
+    ),
+    Check(
+        "overfit",
+        ("after",),
+        "a validation error well above the training error",
+        {
+            "OVERFIT_RATIO": "validation error more than twice the training error",
+            "OVERFIT_FLOOR": "and itself above 1 % of the spread; below that the gap does not matter",
+        },
+    ),
+    Check(
+        "extrapolation",
+        ("before", "after"),
+        "query points outside the training domain, or errors on the extrapolation shells far above those inside",
+        {"EXTRAPOLATION_RATIO": "a shell error 10x the in-domain error: the fit must not be trusted there"},
+    ),
+)
+CODES = tuple(check.code for check in CHECKS)
 
 
 @dataclass(frozen=True)
@@ -65,8 +165,16 @@ def ordered(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (STAGES.index(f.stage), SEVERITIES.index(f.severity), CODES.index(f.code)))
 
 
-def before(recipe: Recipe, network: Network, target: Target, X_train: np.ndarray, y_train: np.ndarray,
-           y_scaled: np.ndarray, queries_outside: int = 0, n_queries: int = 0) -> list[Finding]:
+def before(
+    recipe: Recipe,
+    network: Network,
+    target: Target,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    y_scaled: np.ndarray,
+    queries_outside: int = 0,
+    n_queries: int = 0,
+) -> list[Finding]:
     """Static checks on the recipe and the training data (X, y in user units; y also scaled)."""
     findings = _bounded_output(recipe, y_scaled)
     if recipe.input_scaling == "none":
@@ -76,9 +184,15 @@ def before(recipe: Recipe, network: Network, target: Target, X_train: np.ndarray
     findings += _lr_starved(recipe, len(X_train))
     findings += _repeated_batch(recipe, len(X_train), network)
     if queries_outside:
-        findings.append(Finding("extrapolation", "note",
-                                f"{queries_outside} of {n_queries} query points lie outside the training domain",
-                                "expect larger errors there, or widen --domain to cover them", "before"))
+        findings.append(
+            Finding(
+                "extrapolation",
+                "note",
+                f"{queries_outside} of {n_queries} query points lie outside the training domain",
+                "expect larger errors there, or widen --domain to cover them",
+                "before",
+            )
+        )
     return findings
 
 
@@ -88,8 +202,15 @@ def _bounded_output(recipe: Recipe, y_scaled: np.ndarray) -> list[Finding]:
     if activation == "none":
         return []
     if activation == "softmax" and k == 1:
-        return [Finding("bounded-output", "error", "softmax over 1 output is always 1.0: the prediction cannot change",
-                        fix, "before")]
+        return [
+            Finding(
+                "bounded-output",
+                "error",
+                "softmax over 1 output is always 1.0: the prediction cannot change",
+                fix,
+                "before",
+            )
+        ]
     ranges = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, math.inf), "softmax": (0.0, 1.0)}
     lo, hi = ranges[activation]
     outside = (y_scaled < lo) | (y_scaled > hi)
@@ -100,9 +221,16 @@ def _bounded_output(recipe: Recipe, y_scaled: np.ndarray) -> list[Finding]:
         return []
     scaled = "" if recipe.output_scaling == "none" else f" ({recipe.output_scaling}-scaled)"
     span = f"[{lo:g}, {hi:g}]" if math.isfinite(hi) else f"[{lo:g}, inf)"
-    return [Finding("bounded-output", "error" if share > 0.1 else "warning",
-                    f"{activation} output can only reach {span}, but {100 * share:.1f} % of the{scaled} training "
-                    f"targets lie outside it (they span {y_scaled.min():.4g}..{y_scaled.max():.4g})", fix, "before")]
+    return [
+        Finding(
+            "bounded-output",
+            "error" if share > 0.1 else "warning",
+            f"{activation} output can only reach {span}, but {100 * share:.1f} % of the{scaled} training "
+            f"targets lie outside it (they span {y_scaled.min():.4g}..{y_scaled.max():.4g})",
+            fix,
+            "before",
+        )
+    ]
 
 
 def _unscaled(which: str, values: np.ndarray, names: tuple[str, ...], fix: str) -> list[Finding]:
@@ -111,10 +239,12 @@ def _unscaled(which: str, values: np.ndarray, names: tuple[str, ...], fix: str) 
     far = (largest > UNSCALED_MAX) | (spread < UNSCALED_MIN_STD)
     if not far.any():
         return []
-    spans = ", ".join(f"{name} spans {values[:, i].min():.4g}..{values[:, i].max():.4g}"
-                      for i, name in enumerate(names) if far[i])
-    return [Finding(f"unscaled-{which}", "warning", f"{which} far from order 1 with scaling off: {spans}", fix,
-                    "before")]
+    spans = ", ".join(
+        f"{name} spans {values[:, i].min():.4g}..{values[:, i].max():.4g}" for i, name in enumerate(names) if far[i]
+    )
+    return [
+        Finding(f"unscaled-{which}", "warning", f"{which} far from order 1 with scaling off: {spans}", fix, "before")
+    ]
 
 
 def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
@@ -130,10 +260,16 @@ def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
     if not len(starved) or steps[starved[0]] > STARVED_EARLY * total:
         return []
     step = int(steps[starved[0]])
-    return [Finding("lr-starved", "error",
-                    f"{recipe.schedule} schedule: the learning rate falls to {100 * fractions[starved[0]]:.2g} % of "
-                    f"its start ({recipe.lr:g}) after {step} of {total} steps ({100 * step / total:.2g} % of the run)",
-                    "--schedule cosine (or constant); with inverse-time use a decay near 1/steps", "before")]
+    return [
+        Finding(
+            "lr-starved",
+            "error",
+            f"{recipe.schedule} schedule: the learning rate falls to {100 * fractions[starved[0]]:.2g} % of "
+            f"its start ({recipe.lr:g}) after {step} of {total} steps ({100 * step / total:.2g} % of the run)",
+            "--schedule cosine (or constant); with inverse-time use a decay near 1/steps",
+            "before",
+        )
+    ]
 
 
 def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Finding]:
@@ -141,9 +277,15 @@ def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Find
         return []
     batch = recipe.batch(n_train)
     steps = f"{recipe.total_steps(n_train)} steps" if recipe.total_steps(n_train) else f"{recipe.budget:g} s of steps"
-    return [Finding("repeated-batch", "warning",
-                    f"the same {batch} samples at every one of {steps}, for {network.n_params} parameters",
-                    "--no-repeat-batch: shuffled mini-batches of fresh samples", "before")]
+    return [
+        Finding(
+            "repeated-batch",
+            "warning",
+            f"the same {batch} samples at every one of {steps}, for {network.n_params} parameters",
+            "--no-repeat-batch: shuffled mini-batches of fresh samples",
+            "before",
+        )
+    ]
 
 
 class Watch(Callback):
@@ -179,25 +321,41 @@ class Watch(Callback):
             return None
         what = "NaN or inf" if not math.isfinite(loss) else f"{loss:.3g}, {loss / first:.3g}x its first value"
         lr = f"--lr {event.lr / 10:.2g}" if event.lr else "a lower --lr"
-        return Finding("diverged", "error", f"the loss became {what} by step {event.step}",
-                       f"{lr} (a tenth of the current rate), or scale the data", "during", event.step)
+        return Finding(
+            "diverged",
+            "error",
+            f"the loss became {what} by step {event.step}",
+            f"{lr} (a tenth of the current rate), or scale the data",
+            "during",
+            event.step,
+        )
 
     def _flat(self, event: ChunkEnd) -> Finding | None:
         if any(f.code == "flat-loss" for f in self.findings):
             return None
         if event.grad_norm == 0.0:
-            return Finding("flat-loss", "error", f"the gradient is exactly zero at step {event.step}: "
-                           "no weight can change", "look at the output activation and the data's scale", "during",
-                           event.step)
+            return Finding(
+                "flat-loss",
+                "error",
+                f"the gradient is exactly zero at step {event.step}: no weight can change",
+                "look at the output activation and the data's scale",
+                "during",
+                event.step,
+            )
         if len(self.events) != FLAT_CHECKS:
             return None
         losses = np.array([self._loss(e) for e in self.events])
         change = float(np.max(np.abs(losses - losses[0])) / max(abs(losses[0]), 1e-300))
         if change >= FLAT_TOL:
             return None
-        return Finding("flat-loss", "error", f"the loss stayed at {losses[0]:.4g} (relative change {change:.1g}) over "
-                       f"the first {event.step} steps", "raise --lr, or check the output activation and scaling",
-                       "during", event.step)
+        return Finding(
+            "flat-loss",
+            "error",
+            f"the loss stayed at {losses[0]:.4g} (relative change {change:.1g}) over the first {event.step} steps",
+            "raise --lr, or check the output activation and scaling",
+            "during",
+            event.step,
+        )
 
     def _starved(self, event: ChunkEnd) -> Finding | None:
         """The learning rate as run (plateau cuts included) fell below STARVED_FRACTION early on."""
@@ -206,9 +364,15 @@ class Watch(Callback):
             return None
         if event.lr >= STARVED_FRACTION * start or event.progress > STARVED_EARLY:
             return None
-        return Finding("lr-starved", "warning", f"the learning rate fell to {100 * event.lr / start:.2g} % of its "
-                       f"start by step {event.step} ({100 * event.progress:.2g} % of the run)",
-                       "--schedule cosine, or a larger --decay-steps for plateau", "during", event.step)
+        return Finding(
+            "lr-starved",
+            "warning",
+            f"the learning rate fell to {100 * event.lr / start:.2g} % of its "
+            f"start by step {event.step} ({100 * event.progress:.2g} % of the run)",
+            "--schedule cosine, or a larger --decay-steps for plateau",
+            "during",
+            event.step,
+        )
 
     @staticmethod
     def _loss(event: ChunkEnd) -> float:
@@ -227,13 +391,21 @@ def dead_units(network: Network, params, X_scaled: np.ndarray) -> list[Finding]:
     if dead / total <= DEAD_SHARE:
         return []
     per_layer = ", ".join(f"{int((~a).sum())}/{a.size}" for a in alive)
-    return [Finding("dead-units", "warning", f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never "
-                    f"active on the training data (per layer: {per_layer})",
-                    "--activation tanh (or silu), a lower --lr, or --input-scaling standard", "after")]
+    return [
+        Finding(
+            "dead-units",
+            "warning",
+            f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never "
+            f"active on the training data (per layer: {per_layer})",
+            "--activation tanh (or silu), a lower --lr, or --input-scaling standard",
+            "after",
+        )
+    ]
 
 
-def after(evaluation: dict[str, dict], train: dict[str, float], val: dict[str, float] | None,
-          prediction_spread: float) -> list[Finding]:
+def after(
+    evaluation: dict[str, dict], train: dict[str, float], val: dict[str, float] | None, prediction_spread: float
+) -> list[Finding]:
     """Checks on the finished fit: constant output, under- and overfitting, extrapolation error.
 
     `train`/`val` are metrics on those splits; `prediction_spread` is std(predictions)/std(targets)
@@ -241,26 +413,53 @@ def after(evaluation: dict[str, dict], train: dict[str, float], val: dict[str, f
     """
     findings = []
     if prediction_spread < CONSTANT_SPREAD:
-        findings.append(Finding("constant-prediction", "error",
-                                f"the predictions vary by {100 * prediction_spread:.2g} % of the targets' spread: "
-                                "the network outputs almost a constant",
-                                "look for an earlier finding; else raise --lr or --steps", "after"))
+        findings.append(
+            Finding(
+                "constant-prediction",
+                "error",
+                f"the predictions vary by {100 * prediction_spread:.2g} % of the targets' spread: "
+                "the network outputs almost a constant",
+                "look for an earlier finding; else raise --lr or --steps",
+                "after",
+            )
+        )
     if val is not None:
         t, v = train["rrmse"], val["rrmse"]
         if v > UNDERFIT_RRMSE and v < UNDERFIT_GAP * t:
-            findings.append(Finding("underfit", "warning",
-                                    f"train rRMSE {t:.3g} and validation rRMSE {v:.3g} are both high and close",
-                                    "more capacity (--hidden 64,64 or wider) or more --steps", "after"))
+            findings.append(
+                Finding(
+                    "underfit",
+                    "warning",
+                    f"train rRMSE {t:.3g} and validation rRMSE {v:.3g} are both high and close",
+                    "more capacity (--hidden 64,64 or wider) or more --steps",
+                    "after",
+                )
+            )
         elif v > OVERFIT_FLOOR and v > OVERFIT_RATIO * t:
-            findings.append(Finding("overfit", "warning",
-                                    f"validation rRMSE {v:.3g} is {v / max(t, 1e-300):.1f}x the train rRMSE {t:.3g}",
-                                    "more --samples, a smaller --hidden, or --early-stopping", "after"))
+            findings.append(
+                Finding(
+                    "overfit",
+                    "warning",
+                    f"validation rRMSE {v:.3g} is {v / max(t, 1e-300):.1f}x the train rRMSE {t:.3g}",
+                    "more --samples, a smaller --hidden, or --early-stopping",
+                    "after",
+                )
+            )
     inside = evaluation.get("test", {}).get("rrmse")
-    worst = max(((name, m["rrmse"]) for name, m in evaluation.items() if name != "test" and "rrmse" in m),
-                key=lambda item: item[1], default=None)
+    worst = max(
+        ((name, m["rrmse"]) for name, m in evaluation.items() if name != "test" and "rrmse" in m),
+        key=lambda item: item[1],
+        default=None,
+    )
     if inside and worst and worst[1] > EXTRAPOLATION_RATIO * inside:
-        findings.append(Finding("extrapolation", "note",
-                                f"outside the training domain ({worst[0]}) the rRMSE is {worst[1]:.3g}, "
-                                f"{worst[1] / inside:.0f}x the in-domain {inside:.3g}",
-                                "trust predictions only inside the domain, or train on a wider --domain", "after"))
+        findings.append(
+            Finding(
+                "extrapolation",
+                "note",
+                f"outside the training domain ({worst[0]}) the rRMSE is {worst[1]:.3g}, "
+                f"{worst[1] / inside:.0f}x the in-domain {inside:.3g}",
+                "trust predictions only inside the domain, or train on a wider --domain",
+                "after",
+            )
+        )
     return findings

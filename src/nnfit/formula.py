@@ -15,6 +15,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy
@@ -61,11 +62,28 @@ CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
 
 # Float versions of the same, used only to fold constant sub-expressions and catch overflow.
 _FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "arcsin": math.asin,
-    "acos": math.acos, "arccos": math.acos, "atan": math.atan, "arctan": math.atan,
-    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "exp": math.exp, "log": math.log,
-    "ln": math.log, "log10": math.log10, "log2": math.log2, "sqrt": math.sqrt, "abs": abs,
-    "sign": lambda a: float(np.sign(a)), "min": min, "max": max,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "asin": math.asin,
+    "arcsin": math.asin,
+    "acos": math.acos,
+    "arccos": math.acos,
+    "atan": math.atan,
+    "arctan": math.atan,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "tanh": math.tanh,
+    "exp": math.exp,
+    "log": math.log,
+    "ln": math.log,
+    "log10": math.log10,
+    "log2": math.log2,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "sign": lambda a: float(np.sign(a)),
+    "min": min,
+    "max": max,
 }
 _BINARY = {
     ast.Add: (operator.add, "+"),
@@ -74,7 +92,7 @@ _BINARY = {
     ast.Div: (operator.truediv, "/"),
     ast.Pow: (operator.pow, "**"),
 }
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
 @dataclass(frozen=True)
@@ -96,8 +114,9 @@ class Formula:
             # lambdify prints the already-validated SymPy tree, never the user's text.
             functions = [sympy.lambdify(symbols, _numeric(e), modules="numpy") for e in self.expressions]
         except _NUMERIC_ERRORS as exc:
-            raise FormulaError(f"cannot compile {self.text!r} ({_reason(exc)}) — simplify it, e.g. use "
-                               "smaller constants") from None
+            raise FormulaError(
+                f"cannot compile {self.text!r} ({_reason(exc)}) — simplify it, e.g. use smaller constants"
+            ) from None
 
         def evaluate(X: np.ndarray) -> np.ndarray:
             X = np.asarray(X, dtype=np.float64)
@@ -106,8 +125,9 @@ class Formula:
                 with np.errstate(all="ignore"):  # NaN/inf are reported by the data checks
                     values = [_real(f(*columns), len(X)) for f in functions]
             except _NUMERIC_ERRORS as exc:
-                raise FormulaError(f"cannot evaluate {self.text!r} ({_reason(exc)}) — simplify it, e.g. use "
-                                   "smaller constants") from None
+                raise FormulaError(
+                    f"cannot evaluate {self.text!r} ({_reason(exc)}) — simplify it, e.g. use smaller constants"
+                ) from None
             return np.stack(values, axis=1)
 
         return evaluate
@@ -116,8 +136,7 @@ class Formula:
 def _numeric(expression: sympy.Expr) -> sympy.Expr:
     """`expression` ready for NumPy: complex infinity (x/0) as NaN, integers too large for float64
     arithmetic as floats."""
-    large = {a: sympy.Float(a) for a in expression.atoms(sympy.Rational)
-             if max(abs(a.p), a.q) > MAX_EXACT_INTEGER}
+    large = {a: sympy.Float(a) for a in expression.atoms(sympy.Rational) if max(abs(a.p), a.q) > MAX_EXACT_INTEGER}
     return expression.xreplace({sympy.zoo: sympy.nan, **large})
 
 
@@ -142,7 +161,7 @@ def parse(text: str) -> Formula:
     Raises FormulaError with what is wrong and how to fix it.
     """
     if not isinstance(text, str) or not text.strip():
-        raise FormulaError("the formula is empty — give an expression such as \"x**2 + x\"")
+        raise FormulaError('the formula is empty — give an expression such as "x**2 + x"')
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
     parts = [p.strip() for p in text.split(";")]
@@ -163,7 +182,7 @@ def parse(text: str) -> Formula:
         named.append(name)
         expressions.append(_build(tree.body, source=body))
     if not variables:
-        raise FormulaError(f"the formula {text!r} has no variables — a network needs at least one input, e.g. \"x**2\"")
+        raise FormulaError(f'the formula {text!r} has no variables — a network needs at least one input, e.g. "x**2"')
     clash = [n for n in named if n in variables]
     if clash:
         raise FormulaError(f"{clash[0]!r} is both an output name and an input variable in {text!r}; rename the output")
@@ -178,7 +197,7 @@ def _split_name(part: str) -> tuple[str | None, str]:
         return None, part
     name, body = match.group(1), match.group(2).strip()
     if not body:
-        raise FormulaError(f"output {name!r} has no expression: write \"{name} = x**2 + y\"")
+        raise FormulaError(f'output {name!r} has no expression: write "{name} = x**2 + y"')
     return name, body
 
 
@@ -199,8 +218,9 @@ def _parse_ast(body: str) -> ast.Expression:
             return ast.parse(source, mode="eval")
     except SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset else ""
-        raise FormulaError(f"cannot parse formula {body!r}{where}: {exc.msg} — "
-                           "check for a missing operand or bracket") from None
+        raise FormulaError(
+            f"cannot parse formula {body!r}{where}: {exc.msg} — check for a missing operand or bracket"
+        ) from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise FormulaError(f"cannot parse formula {body!r} ({_reason(exc)}): simplify it") from None
 
@@ -211,8 +231,10 @@ def _check(node: ast.AST, depth: int, source: str) -> None:
         raise FormulaError(f"formula {source!r} is nested more than {MAX_DEPTH} levels deep; simplify it")
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise FormulaError(f"{node.value!r} in {source!r} is not a number; formulas hold only numbers, "
-                               "variables, arithmetic and functions")
+            raise FormulaError(
+                f"{node.value!r} in {source!r} is not a number; formulas hold only numbers, "
+                "variables, arithmetic and functions"
+            )
         return
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):
@@ -247,19 +269,35 @@ def _check(node: ast.AST, depth: int, source: str) -> None:
                 raise FormulaError(f"'*' unpacking is not allowed in {source!r}")
             _check(arg, depth + 1, source)
         return
-    raise FormulaError(f"{_describe(node)} is not allowed in a formula ({source!r}); use numbers, variables, "
-                       "+ - * / ** ^ and functions such as sin(x)")
+    raise FormulaError(
+        f"{_describe(node)} is not allowed in a formula ({source!r}); use numbers, variables, "
+        "+ - * / ** ^ and functions such as sin(x)"
+    )
 
 
 def _describe(node: ast.AST) -> str:
     names = {
-        ast.Attribute: "attribute access ('.')", ast.Subscript: "indexing ('[]')",
-        ast.Lambda: "a lambda", ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'",
-        ast.IfExp: "'if ... else'", ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict",
-        ast.BinOp: "this operator (only + - * / ** ^)", ast.UnaryOp: "this operator (only unary + and -)",
-        ast.JoinedStr: "a string", ast.NamedExpr: "':='",
+        ast.Attribute: "attribute access ('.')",
+        ast.Subscript: "indexing ('[]')",
+        ast.Lambda: "a lambda",
+        ast.Compare: "a comparison",
+        ast.BoolOp: "'and'/'or'",
+        ast.IfExp: "'if ... else'",
+        ast.List: "a list",
+        ast.Tuple: "a tuple",
+        ast.Dict: "a dict",
+        ast.BinOp: "this operator (only + - * / ** ^)",
+        ast.UnaryOp: "this operator (only unary + and -)",
+        ast.JoinedStr: "a string",
+        ast.NamedExpr: "':='",
     }
     return names.get(type(node), f"'{type(node).__name__}'")
+
+
+def _called(node: ast.Call) -> str:
+    """The name of the function a checked call applies (_check admits only calls of a plain name)."""
+    assert isinstance(node.func, ast.Name)
+    return node.func.id
 
 
 def _fold_constants(node: ast.AST, source: str) -> float | None:
@@ -268,7 +306,7 @@ def _fold_constants(node: ast.AST, source: str) -> float | None:
     Catches constant towers such as 9**9**9 before SymPy would try to compute them exactly.
     """
     try:
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):  # _check admits no other
             return float(node.value)
         if isinstance(node, ast.Name):
             if node.id in CONSTANTS:
@@ -284,16 +322,18 @@ def _fold_constants(node: ast.AST, source: str) -> float | None:
                 return None
             result = _BINARY[type(node.op)][0](left, right)
             if isinstance(result, complex):
-                raise ValueError("complex result")
+                raise FormulaError(f"{ast.unparse(node)} in {source!r} is not a real number")
             return result
         if isinstance(node, ast.Call):
             values = [_fold_constants(a, source) for a in node.args]
             if any(v is None for v in values):
                 return None
-            return float(_FLOAT_FUNCTIONS[node.func.id](*values))
+            return float(_FLOAT_FUNCTIONS[_called(node)](*values))
     except OverflowError:
-        raise FormulaError(f"a constant in {source!r} ({ast.unparse(node)}) overflows float64 "
-                           "(largest about 1.8e308); use smaller numbers") from None
+        raise FormulaError(
+            f"a constant in {source!r} ({ast.unparse(node)}) overflows float64 "
+            "(largest about 1.8e308); use smaller numbers"
+        ) from None
     except ZeroDivisionError:
         raise FormulaError(f"division by zero in {source!r} ({ast.unparse(node)})") from None
     except ValueError:
@@ -306,8 +346,10 @@ def _build(node: ast.AST, source: str) -> sympy.Expr:
     try:
         return _to_sympy(node)
     except _NUMERIC_ERRORS as exc:
-        raise FormulaError(f"cannot build {source!r} ({_reason(exc)}) — check that min/max compare real "
-                           "numbers, and use smaller constants") from None
+        raise FormulaError(
+            f"cannot build {source!r} ({_reason(exc)}) — check that min/max compare real "
+            "numbers, and use smaller constants"
+        ) from None
 
 
 def _to_sympy(node: ast.AST) -> sympy.Expr:
@@ -326,5 +368,5 @@ def _to_sympy(node: ast.AST) -> sympy.Expr:
             right = sympy.Float(float(right))
         return _BINARY[type(node.op)][0](_to_sympy(node.left), right)
     if isinstance(node, ast.Call):
-        return FUNCTIONS[node.func.id][0](*(_to_sympy(a) for a in node.args))
+        return FUNCTIONS[_called(node)][0](*(_to_sympy(a) for a in node.args))
     raise AssertionError(f"unchecked node {node!r}")  # _check admits nothing else

@@ -38,8 +38,9 @@ class Network:
     output_activation: str = "none"
 
     @classmethod
-    def build(cls, model: str, n_in: int, n_out: int, hidden: tuple[int, ...], activation: str,
-              output_activation: str) -> Network:
+    def build(
+        cls, model: str, n_in: int, n_out: int, hidden: tuple[int, ...], activation: str, output_activation: str
+    ) -> Network:
         """An MLP with `hidden` widths, or for model "linear" a single affine layer."""
         widths = () if model == "linear" else tuple(hidden)
         return cls((n_in, *widths, n_out), activation, output_activation)
@@ -57,8 +58,9 @@ class Network:
             key, sub = jax.random.split(key)
             he = self.activation in _HE and i < n_layers - 1
             std = (2.0 / n_in) ** 0.5 if he else (2.0 / (n_in + n_out)) ** 0.5
-            params.append({"w": (std * jax.random.normal(sub, (n_in, n_out))).astype(dtype),
-                           "b": jnp.zeros((n_out,), dtype)})
+            params.append(
+                {"w": (std * jax.random.normal(sub, (n_in, n_out))).astype(dtype), "b": jnp.zeros((n_out,), dtype)}
+            )
         return params
 
     def hidden_outputs(self, params: Params, x: jax.Array) -> list[jax.Array]:

@@ -34,7 +34,7 @@ def schedule(recipe: Recipe, total_steps: int) -> optax.Schedule:
         "step": lambda: optax.exponential_decay(lr, recipe.decay_steps, recipe.decay_rate, staircase=True),
         "exponential": lambda: optax.exponential_decay(lr, recipe.decay_steps, recipe.decay_rate),
         # Keras's legacy `decay` argument: lr / (1 + decay * iterations).
-        "inverse-time": lambda: (lambda count: lr / (1.0 + recipe.decay * count)),
+        "inverse-time": lambda: lambda count: lr / (1.0 + recipe.decay * count),
         "one-cycle": lambda: optax.cosine_onecycle_schedule(max(total_steps, 1), lr),
     }
     return builders[recipe.schedule]()
@@ -84,8 +84,12 @@ def optimizer(recipe: Recipe) -> optax.GradientTransformationExtraArgs:
     }
     transform = builders[recipe.optimizer]()
     if recipe.schedule == "plateau":
-        transform = optax.chain(transform, optax.contrib.reduce_on_plateau(
-            factor=recipe.decay_rate, patience=PLATEAU_PATIENCE, accumulation_size=recipe.decay_steps))
+        transform = optax.chain(
+            transform,
+            optax.contrib.reduce_on_plateau(
+                factor=recipe.decay_rate, patience=PLATEAU_PATIENCE, accumulation_size=recipe.decay_steps
+            ),
+        )
     return optax.with_extra_args_support(transform)
 
 

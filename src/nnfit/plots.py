@@ -7,6 +7,7 @@ evaluation points, findings) plus, where the target is known, its true values on
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -36,8 +37,16 @@ def training(fit: Fit) -> Figure:
     for finding in fit.findings:
         if finding.step is not None:
             ax.axvline(finding.step, color="tab:red", linestyle=":")
-            ax.annotate(finding.code, (finding.step, 0.95), xycoords=("data", "axes fraction"), color="tab:red",
-                        rotation=90, va="top", ha="right", fontsize=8)
+            ax.annotate(
+                finding.code,
+                (finding.step, 0.95),
+                xycoords=("data", "axes fraction"),
+                color="tab:red",
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=8,
+            )
     if any(r["lr"] is not None for r in fit.history):
         lr_axis = ax.twinx()
         lr_axis.plot(steps, [r["lr"] for r in fit.history], color="tab:gray", linestyle="--", label="learning rate")
@@ -62,8 +71,13 @@ def curve(fit: Fit) -> Figure:
     for edge in (*fit.domain.grown(1.5).lo, *fit.domain.grown(1.5).hi):
         ax.axvline(edge, color="tab:gray", linestyle=":", linewidth=1)
     if fit.queries:
-        ax.scatter([q.point[0] for q in fit.queries], [q.prediction[0] for q in fit.queries], color="tab:red",
-                   zorder=3, label="query points")
+        ax.scatter(
+            [q.point[0] for q in fit.queries],
+            [q.prediction[0] for q in fit.queries],
+            color="tab:red",
+            zorder=3,
+            label="query points",
+        )
     ax.set(xlabel=fit.inputs[0], ylabel=fit.outputs[0], title=f"{fit.target.describe()}: inside and outside")
     ax.legend(fontsize=8)
     return fig
@@ -83,15 +97,25 @@ def heatmaps(fit: Fit) -> Figure:
         truth = fit.target(X)[:, 0].reshape(A.shape)
         panels = {"truth": truth, "prediction": prediction, "|error|": np.abs(prediction - truth)}
     fig = Figure(figsize=(4.2 * len(panels), 3.8), layout="constrained")
-    shared = {"vmin": min(panels[k].min() for k in ("truth", "prediction") if k in panels),
-              "vmax": max(panels[k].max() for k in ("truth", "prediction") if k in panels)}
+    shared = {
+        "vmin": min(panels[k].min() for k in ("truth", "prediction") if k in panels),
+        "vmax": max(panels[k].max() for k in ("truth", "prediction") if k in panels),
+    }
     for i, (title, values) in enumerate(panels.items()):
         ax = fig.add_subplot(1, len(panels), i + 1)
         style = {"cmap": "magma"} if title == "|error|" else {"cmap": "viridis", **shared}  # truth, prediction alike
         image = ax.pcolormesh(A, B, values, shading="auto", **style)
         fig.colorbar(image, ax=ax)
-        ax.add_patch(Rectangle((fit.domain.lo[0], fit.domain.lo[1]), *(fit.domain.hi - fit.domain.lo), fill=False,
-                               edgecolor="white", linewidth=1.5, linestyle="--"))
+        ax.add_patch(
+            Rectangle(
+                (fit.domain.lo[0], fit.domain.lo[1]),
+                *(fit.domain.hi - fit.domain.lo),
+                fill=False,
+                edgecolor="white",
+                linewidth=1.5,
+                linestyle="--",
+            )
+        )
         ax.set(xlabel=fit.inputs[0], ylabel=fit.inputs[1], title=f"{title} of {fit.outputs[0]}")
     return fig
 
@@ -151,7 +175,7 @@ def extrapolation_curve(fit: Fit, bins: int = 10) -> tuple[np.ndarray, np.ndarra
     inside = far == 0
     edges = np.linspace(0, max(far.max(), 1e-9), bins + 1)
     centres, values = [0.0], [np.median(error[inside]) if inside.any() else np.nan]
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         chosen = (far > lo) & (far <= hi)
         centres.append((lo + hi) / 2)
         values.append(np.median(error[chosen]) if chosen.any() else np.nan)
@@ -164,8 +188,11 @@ def extrapolation(fit: Fit) -> Figure:
     ax = fig.add_subplot()
     x, values = extrapolation_curve(fit)
     ax.plot(x, values, marker="o")
-    ax.set(xlabel="distance outside the training domain (half-widths; 0 = inside)",
-           ylabel="median |error| / std(y)", title="error against distance from the domain")
+    ax.set(
+        xlabel="distance outside the training domain (half-widths; 0 = inside)",
+        ylabel="median |error| / std(y)",
+        title="error against distance from the domain",
+    )
     if np.nanmin(values) > 0:
         ax.set_yscale("log")
     return fig
@@ -228,8 +255,15 @@ def shape(fit: Fit) -> Figure:
 
 
 KINDS: dict[str, Callable[[Fit], Figure]] = {
-    "shape": shape, "training": training, "extrapolation": extrapolation, "scatter": scatter,
-    "residuals": residuals, "weights": weights, "curve": curve, "heatmaps": heatmaps, "slices": slices,
+    "shape": shape,
+    "training": training,
+    "extrapolation": extrapolation,
+    "scatter": scatter,
+    "residuals": residuals,
+    "weights": weights,
+    "curve": curve,
+    "heatmaps": heatmaps,
+    "slices": slices,
 }
 REPORT = ("shape", "training", "extrapolation", "scatter", "residuals", "weights")  # in the report, in order
 
@@ -247,5 +281,7 @@ def _need_inputs(fit: Fit, count: int, name: str) -> None:
     if len(fit.inputs) != count:
         from .errors import NnfitError
 
-        raise NnfitError(f"the {name} plot is for {count} input{'s' if count > 1 else ''}; this fit has "
-                         f"{len(fit.inputs)} — use plot(fit, 'slices')")
+        raise NnfitError(
+            f"the {name} plot is for {count} input{'s' if count > 1 else ''}; this fit has "
+            f"{len(fit.inputs)} — use plot(fit, 'slices')"
+        )

@@ -30,32 +30,45 @@ def figure_png(figure) -> bytes:
 
 def summary_html(fit: Fit) -> str:
     """The recipe, metrics, queries and findings as HTML tables (also the notebook view of a Fit)."""
-    parts = [f"<p><b>{_e(fit.target.describe())}</b> over <code>{_e(str(fit.domain))}</code></p>",
-             f"<p>recipe: <code>{_e(fit.recipe.summary())}</code></p>"]
+    parts = [
+        f"<p><b>{_e(fit.target.describe())}</b> over <code>{_e(str(fit.domain))}</code></p>",
+        f"<p>recipe: <code>{_e(fit.recipe.summary())}</code></p>",
+    ]
     if fit.info:
-        parts.append(f"<p>trained {fit.info.get('steps')} steps in {fit.info.get('seconds', 0):.1f} s — "
-                     f"{_e(str(fit.info.get('stop_reason')))}</p>")
+        parts.append(
+            f"<p>trained {fit.info.get('steps')} steps in {fit.info.get('seconds', 0):.1f} s — "
+            f"{_e(str(fit.info.get('stop_reason')))}</p>"
+        )
     keys = table_keys(fit.members)
     rows = "".join(
         f"<tr><td>{'inside' if name == 'test' else 'outside'}</td><td>{_e(name)}</td><td>{m['n']}</td>"
-        + "".join(f"<td>{m[k]:.4g}</td>" if k in m else "<td>—</td>" for k in keys) + "</tr>"
-        for name, m in fit.evaluation.items())
+        + "".join(f"<td>{m[k]:.4g}</td>" if k in m else "<td>—</td>" for k in keys)
+        + "</tr>"
+        for name, m in fit.evaluation.items()
+    )
     head = "".join(f"<th>{_e(HEADINGS[k])}</th>" for k in keys)
     parts.append(f"<table><tr><th>where</th><th>set</th><th>points</th>{head}</tr>{rows}</table>")
     if fit.queries:
         head = "".join(f"<th>{_e(n)}</th>" for n in (*fit.inputs, *fit.outputs, "true", "abs err", "rel err", ""))
         body = "".join(
-            "<tr>" + "".join(f"<td>{v:g}</td>" for v in q.point) + "".join(f"<td>{v:.6g}</td>" for v in q.prediction)
+            "<tr>"
+            + "".join(f"<td>{v:g}</td>" for v in q.point)
+            + "".join(f"<td>{v:.6g}</td>" for v in q.prediction)
             + f"<td>{', '.join(f'{t:.6g}' for t in q.truth) if q.truth is not None else '—'}</td>"
             + (f"<td>{q.abs_error:.4g}</td>" if q.abs_error is not None else "<td>—</td>")
             + (f"<td>{q.rel_error:.2%}</td>" if q.rel_error is not None else "<td>—</td>")
-            + ("<td>inside</td>" if q.inside else '<td class="outside">OUTSIDE</td>') + "</tr>"
-            for q in fit.queries)
+            + ("<td>inside</td>" if q.inside else '<td class="outside">OUTSIDE</td>')
+            + "</tr>"
+            for q in fit.queries
+        )
         parts.append(f"<h2>Query points</h2><table><tr>{head}</tr>{body}</table>")
     if fit.findings:
-        items = "".join(f'<li><span class="{f.severity}">{f.severity}</span> <b>{f.code}</b>'
-                        f"{f' (step {f.step})' if f.step is not None else ''}: {_e(f.seen)}<br>"
-                        f"fix: <code>{_e(f.fix)}</code></li>" for f in fit.findings)
+        items = "".join(
+            f'<li><span class="{f.severity}">{f.severity}</span> <b>{f.code}</b>'
+            f"{f' (step {f.step})' if f.step is not None else ''}: {_e(f.seen)}<br>"
+            f"fix: <code>{_e(f.fix)}</code></li>"
+            for f in fit.findings
+        )
         parts.append(f"<h2>Findings</h2><ul>{items}</ul>")
     else:
         parts.append("<h2>Findings</h2><p>none — nothing wrong seen before, during or after training</p>")
@@ -71,9 +84,11 @@ def write(fit: Fit, directory: Path) -> Path:
         (directory / f"{kind}.png").write_bytes(png)
         encoded = base64.b64encode(png).decode("ascii")
         sections.append(f'<h2>{kind}</h2><img alt="{kind}" src="data:image/png;base64,{encoded}">')
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit: {_e(fit.target.describe())}</title>"
-            f"<style>{STYLE}</style></head><body><h1>nnfit report</h1>{summary_html(fit)}{''.join(sections)}"
-            "</body></html>")
+    page = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit: {_e(fit.target.describe())}</title>"
+        f"<style>{STYLE}</style></head><body><h1>nnfit report</h1>{summary_html(fit)}{''.join(sections)}"
+        "</body></html>"
+    )
     path = directory / "report.html"
     path.write_text(page, encoding="utf-8")
     return path

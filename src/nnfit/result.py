@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import jax
 import jax.numpy as jnp
@@ -72,7 +72,7 @@ class Fit:
     @cached_property
     def _forward(self):
         network = self.network
-        forward = lambda params, x: network(params, x)  # noqa: E731
+        forward = lambda params, x: network(params, x)
         return jax.jit(jax.vmap(forward, in_axes=(0, None)) if self.members > 1 else forward)
 
     @property
@@ -92,6 +92,10 @@ class Fit:
             out = np.asarray(self._forward(self._device_params, jnp.asarray(Z, self._dtype)), dtype=np.float64)
         return self.y_scaler.inverse(out.reshape(self.members, len(Z), -1))
 
+    @overload
+    def predict(self, X: Any, return_spread: Literal[False] = False) -> np.ndarray: ...
+    @overload
+    def predict(self, X: Any, return_spread: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
     def predict(self, X: Any, return_spread: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions (n, k) at X: an array (n, d) or (d,), a dict of name -> values, or a DataFrame.
         For an ensemble, the members' mean; with `return_spread`, also their standard deviation
@@ -120,8 +124,10 @@ class Fit:
         X = parse_points(points, self.inputs) if isinstance(points, str) else self._as_inputs(points)
         predictions = self.predict(X)
         truths = self.target(X) if self.target.known else [None] * len(X)
-        return [Query(tuple(map(float, x)), tuple(map(float, p)), None if t is None else tuple(map(float, t)), bool(i))
-                for x, p, t, i in zip(X, predictions, truths, self.domain.contains(X))]
+        return [
+            Query(tuple(map(float, x)), tuple(map(float, p)), None if t is None else tuple(map(float, t)), bool(i))
+            for x, p, t, i in zip(X, predictions, truths, self.domain.contains(X))
+        ]
 
     def linear_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """For a linear model: weights (d, k) and bias (k,) in the user's units, scaling folded in."""
@@ -151,8 +157,10 @@ class Fit:
         if format is None:
             by_suffix = {suffix: name for name, suffix in FORMATS.items()}
             if Path(path).suffix not in by_suffix:
-                raise NnfitError(f"cannot tell the export format from {Path(path).name!r}: end it in "
-                                 f"{', '.join(by_suffix)}, or give format")
+                raise NnfitError(
+                    f"cannot tell the export format from {Path(path).name!r}: end it in "
+                    f"{', '.join(by_suffix)}, or give format"
+                )
             format = by_suffix[Path(path).suffix]
         return export(self, path, format)
 
@@ -182,8 +190,10 @@ class Fit:
         elif X.ndim == 1 and len(self.inputs) == 1:
             X = X[:, None]
         if X.ndim != 2 or X.shape[1] != len(self.inputs):
-            raise NnfitError(f"inputs of shape {X.shape} do not fit a model of {len(self.inputs)} inputs "
-                             f"({', '.join(self.inputs)}): give an array (n, {len(self.inputs)})")
+            raise NnfitError(
+                f"inputs of shape {X.shape} do not fit a model of {len(self.inputs)} inputs "
+                f"({', '.join(self.inputs)}): give an array (n, {len(self.inputs)})"
+            )
         if not np.all(np.isfinite(X)):
             raise NnfitError("inputs hold NaN or inf; give finite numbers")
         return X

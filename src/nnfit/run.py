@@ -30,8 +30,15 @@ TargetSpec = Target | str | Callable[..., Any] | None
 PROBE_SECONDS = 3.0  # long enough for the first validation checks, short enough to answer at once
 
 
-def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *, recipe: Recipe | None = None,
-        task: Task | None = None, callbacks: Sequence[Callback] = (), **settings: Any) -> Fit:
+def fit(
+    target: TargetSpec = None,
+    domain: Domain | str | dict | None = None,
+    *,
+    recipe: Recipe | None = None,
+    task: Task | None = None,
+    callbacks: Sequence[Callback] = (),
+    **settings: Any,
+) -> Fit:
     """Fit a network to `target` over `domain` and evaluate it inside and outside the domain.
 
     target: a formula (``"x**2 + x"``), a callable of named inputs, or a .csv/.parquet/.npy/.npz
@@ -48,8 +55,15 @@ def fit(target: TargetSpec = None, domain: Domain | str | dict | None = None, *,
     return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks, budget)
 
 
-def doctor(target: TargetSpec = None, domain: Domain | str | dict | None = None, *, recipe: Recipe | None = None,
-           task: Task | None = None, probe_seconds: float = PROBE_SECONDS, **settings: Any) -> list[Finding]:
+def doctor(
+    target: TargetSpec = None,
+    domain: Domain | str | dict | None = None,
+    *,
+    recipe: Recipe | None = None,
+    task: Task | None = None,
+    probe_seconds: float = PROBE_SECONDS,
+    **settings: Any,
+) -> list[Finding]:
     """The doctor's diagnosis of a recipe: static checks plus a probe training of about
     `probe_seconds`. Takes the arguments of `fit`; returns the findings made before and during
     training, most telling first."""
@@ -58,15 +72,23 @@ def doctor(target: TargetSpec = None, domain: Domain | str | dict | None = None,
     try:
         resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
     except UndefinedTargetError as exc:
-        return [Finding("target-undefined", "error", str(exc).split(" — ")[0],
-                        "narrow --domain to where the target is defined", "before")]
+        return [
+            Finding(
+                "target-undefined",
+                "error",
+                str(exc).split(" — ")[0],
+                "narrow --domain to where the target is defined",
+                "before",
+            )
+        ]
     probe_budget = min(recipe.budget or math.inf, probe_seconds)
     probe = train(resolved, domain_obj, dataset, task, recipe, rng, budget=probe_budget)
     return [f for f in probe.findings if f.stage != "after"]
 
 
-def resolve(target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task | None,
-            settings: dict[str, Any]) -> tuple[Task, Recipe, TargetSpec, Any]:
+def resolve(
+    target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task | None, settings: dict[str, Any]
+) -> tuple[Task, Recipe, TargetSpec, Any]:
     """Task and Recipe from objects plus keyword overrides; text target/domain move into the Task."""
     overrides = dict(settings)
     if isinstance(target, str):
@@ -74,28 +96,56 @@ def resolve(target: TargetSpec, domain: Any, recipe: Recipe | None, task: Task |
     if isinstance(domain, str):
         overrides["domain"], domain = domain, None
     parsed_task, parsed_recipe = split_settings(overrides)
-    return (_merge(task or Task(), parsed_task, overrides), _merge(recipe or Recipe(), parsed_recipe, overrides),
-            target, domain)
+    return (
+        _merge(task or Task(), parsed_task, overrides),
+        _merge(recipe or Recipe(), parsed_recipe, overrides),
+        target,
+        domain,
+    )
 
 
-def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, recipe: Recipe,
-          rng: np.random.Generator, callbacks: Sequence[Callback] = (), budget: float | None = None,
-          checkpoints: Path | None = None, resume: dict[str, Any] | None = None) -> Fit:
+def train(
+    target: Target,
+    domain: Domain,
+    dataset: data.Dataset,
+    task: Task,
+    recipe: Recipe,
+    rng: np.random.Generator,
+    callbacks: Sequence[Callback] = (),
+    budget: float | None = None,
+    checkpoints: Path | None = None,
+    resume: dict[str, Any] | None = None,
+) -> Fit:
     """Scale, train, evaluate and diagnose on an already built dataset, for at most `budget` seconds
     of training (default: the recipe's budget). With `checkpoints`, a folder, the run's state is
     written there every `recipe.checkpoint_every` seconds; `resume` is such a state to go on from."""
     if recipe.early_stopping and len(dataset.val) == 0:
-        raise RecipeError("early stopping needs a validation split: give split with validation > 0, "
-                          "or set early_stopping to false")
+        raise RecipeError(
+            "early stopping needs a validation split: give split with validation > 0, or set early_stopping to false"
+        )
     queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
     x_scaler = Scaler.fit(X_train, recipe.input_scaling)
     y_scaler = Scaler.fit(y_train, recipe.output_scaling)
-    network = Network.build(recipe.model, len(target.inputs), len(target.outputs), recipe.hidden,
-                            recipe.activation, recipe.output_activation)
-    findings = checks.before(recipe, network, target, X_train, y_train, y_scaler.transform(y_train),
-                                    int((~domain.contains(queries)).sum()), len(queries))
+    network = Network.build(
+        recipe.model,
+        len(target.inputs),
+        len(target.outputs),
+        recipe.hidden,
+        recipe.activation,
+        recipe.output_activation,
+    )
+    findings = checks.before(
+        recipe,
+        network,
+        target,
+        X_train,
+        y_train,
+        y_scaler.transform(y_train),
+        int((~domain.contains(queries)).sum()),
+        len(queries),
+    )
     history, watch = History(), checks.Watch(recipe.stop_on_error)
     # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
     # then is no reason to stop.
@@ -106,16 +156,37 @@ def train(target: Target, domain: Domain, dataset: data.Dataset, task: Task, rec
     saving = [Checkpointer(checkpoints, recipe.checkpoint_every)] if checkpoints and recipe.checkpoint_every else []
     trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget)
     start = time.perf_counter()
-    params = trainer.run(x_scaler.transform(X_train), y_scaler.transform(y_train),
-                         x_scaler.transform(X_val), y_scaler.transform(y_val), jax.random.key(recipe.seed), resume)
+    params = trainer.run(
+        x_scaler.transform(X_train),
+        y_scaler.transform(y_train),
+        x_scaler.transform(X_val),
+        y_scaler.transform(y_val),
+        jax.random.key(recipe.seed),
+        resume,
+    )
     seconds = time.perf_counter() - start
     resumed = {"resumed_from": int(resume["step"])} if resume else {}
-    result = Fit(task, recipe, target, domain, network, jax.tree.map(np.asarray, params), x_scaler, y_scaler,
-                 history=history.records,
-                 info={"steps": trainer.step, "total_steps": trainer.total_steps, "seconds": seconds,
-                       "stop_reason": trainer.stop_reason, **resumed,
-                       "checkpoint_seconds": sum(c.seconds for c in saving),
-                       "n_params": network.n_params, "n_train": len(X_train)})
+    result = Fit(
+        task,
+        recipe,
+        target,
+        domain,
+        network,
+        jax.tree.map(np.asarray, params),
+        x_scaler,
+        y_scaler,
+        history=history.records,
+        info={
+            "steps": trainer.step,
+            "total_steps": trainer.total_steps,
+            "seconds": seconds,
+            "stop_reason": trainer.stop_reason,
+            **resumed,
+            "checkpoint_seconds": sum(c.seconds for c in saving),
+            "n_params": network.n_params,
+            "n_train": len(X_train),
+        },
+    )
     result.evaluation = evaluation(result, dataset, rng)
     if len(queries):
         result.queries = result.query(queries)

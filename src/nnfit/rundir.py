@@ -26,6 +26,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from safetensors import safe_open
@@ -136,15 +137,23 @@ def _write(fit: Fit, folder: Path, report: bool) -> None:
     """Every file of a run directory into `folder`, run.json (the sign of a whole run) last."""
     write_config(folder / "recipe.yaml", fit.task, fit.recipe)
     save_file(_tensors(fit), str(folder / "model.safetensors"), metadata=_metadata(fit))
-    _write_json(folder / "metrics.json", {"evaluation": fit.evaluation, "queries": [q.to_dict() for q in fit.queries],
-                                          "findings": [f.to_dict() for f in fit.findings]})
+    _write_json(
+        folder / "metrics.json",
+        {
+            "evaluation": fit.evaluation,
+            "queries": [q.to_dict() for q in fit.queries],
+            "findings": [f.to_dict() for f in fit.findings],
+        },
+    )
     _write_json(folder / "history.json", fit.history)
     if report:
         from . import report as report_module  # matplotlib: loaded only when a report is drawn
 
         report_module.write(fit, folder)
-    np.savez_compressed(folder / "points.npz", **{f"{name}/{part}": array for name, (X, y) in fit.points.items()
-                                                  for part, array in (("X", X), ("y", y))})
+    points: dict[str, Any] = {  # Any: numpy's stub fears a key named allow_pickle
+        f"{name}/{part}": array for name, (X, y) in fit.points.items() for part, array in (("X", X), ("y", y))
+    }
+    np.savez_compressed(folder / "points.npz", **points)
     _write_json(folder / "run.json", {"format_version": FORMAT_VERSION, **fit.info})
 
 
@@ -163,17 +172,20 @@ def load(path: str | Path) -> Fit:
     if not isinstance(version, int):
         raise RunDirError(f"{path}/run.json has no format version: not an nnfit run directory")
     if version > FORMAT_VERSION:
-        raise RunDirError(f"{path} was written in run format {version}; this nnfit reads up to {FORMAT_VERSION} — "
-                          "upgrade nnfit to load it")
+        raise RunDirError(
+            f"{path} was written in run format {version}; this nnfit reads up to {FORMAT_VERSION} — "
+            "upgrade nnfit to load it"
+        )
     try:
         with safe_open(str(path / "model.safetensors"), "numpy") as handle:
-            tensors = {k: handle.get_tensor(k) for k in handle.keys()}
+            tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118 — safe_open is no mapping
             meta = {k: json.loads(v) for k, v in handle.metadata().items()}
-    except Exception as exc:  # safetensors raises its own types for a damaged file
+    except Exception as exc:  # noqa: BLE001 — safetensors raises its own types for a damaged file
         raise RunDirError(f"{path}/model.safetensors cannot be read ({exc})") from None
     task, recipe = split_settings(read_config(path / "recipe.yaml"))
-    network = Network(tuple(meta["network"]["sizes"]), meta["network"]["activation"],
-                      meta["network"]["output_activation"])
+    network = Network(
+        tuple(meta["network"]["sizes"]), meta["network"]["activation"], meta["network"]["output_activation"]
+    )
     params = [{"w": tensors[f"layer{i}.w"], "b": tensors[f"layer{i}.b"]} for i in range(len(network.sizes) - 1)]
     domain = Domain(tuple(Interval(**iv) for iv in meta["domain"]))
     metrics = _read_json(path / "metrics.json")
@@ -183,14 +195,31 @@ def load(path: str | Path) -> Fit:
     except (OSError, ValueError) as exc:
         raise RunDirError(f"{path}/points.npz cannot be read ({exc})") from None
     points = {key[:-2]: (stored[key], stored[key[:-2] + "/y"]) for key in stored if key.endswith("/X")}
-    return Fit(task, recipe, _target(meta), domain, network, params,
-               Scaler(meta["scaling"][0], tensors["x_shift"], tensors["x_scale"]),
-               Scaler(meta["scaling"][1], tensors["y_shift"], tensors["y_scale"]),
-               history=_read_json(path / "history.json"), evaluation=metrics["evaluation"],
-               queries=[Query(tuple(q["point"]), tuple(q["prediction"]),
-                              tuple(q["truth"]) if q["truth"] is not None else None, q["inside"])
-                        for q in metrics["queries"]],
-               findings=[Finding(**f) for f in metrics.get("findings", [])], points=points, info=run, run_dir=path)
+    return Fit(
+        task,
+        recipe,
+        _target(meta),
+        domain,
+        network,
+        params,
+        Scaler(meta["scaling"][0], tensors["x_shift"], tensors["x_scale"]),
+        Scaler(meta["scaling"][1], tensors["y_shift"], tensors["y_scale"]),
+        history=_read_json(path / "history.json"),
+        evaluation=metrics["evaluation"],
+        queries=[
+            Query(
+                tuple(q["point"]),
+                tuple(q["prediction"]),
+                tuple(q["truth"]) if q["truth"] is not None else None,
+                q["inside"],
+            )
+            for q in metrics["queries"]
+        ],
+        findings=[Finding(**f) for f in metrics.get("findings", [])],
+        points=points,
+        info=run,
+        run_dir=path,
+    )
 
 
 def _tensors(fit: Fit) -> dict[str, np.ndarray]:
@@ -210,9 +239,13 @@ def describe(fit: Fit) -> dict:
     target = fit.target
     return {
         "format_version": FORMAT_VERSION,
-        "network": {"sizes": list(fit.network.sizes), "activation": fit.network.activation,
-                    "output_activation": fit.network.output_activation},
-        "inputs": list(target.inputs), "outputs": list(target.outputs),
+        "network": {
+            "sizes": list(fit.network.sizes),
+            "activation": fit.network.activation,
+            "output_activation": fit.network.output_activation,
+        },
+        "inputs": list(target.inputs),
+        "outputs": list(target.outputs),
         "target": {"kind": target.kind, "text": target.text},
         "domain": [{"name": iv.name, "lo": iv.lo, "hi": iv.hi, "integer": iv.integer} for iv in fit.domain.intervals],
         "scaling": [fit.x_scaler.kind, fit.y_scaler.kind],

@@ -5,6 +5,7 @@ the same name) by ``nnfit export RUN --format numpy``. Inputs and outputs are in
     y = model.predict(X)      # X (n, d) with columns in model.INPUTS order -> y (n, k)
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ _LAYERS = int(_W["layers"])
 
 
 def _gelu(z):  # the tanh approximation, as jax.nn.gelu computes by default
-    return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z ** 3)))
+    return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3)))
 
 
 def _softmax(z):
@@ -25,10 +26,21 @@ def _softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-_HIDDEN = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "gelu": _gelu,
-           "silu": lambda z: z / (1.0 + np.exp(-z)), "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)), "sin": np.sin}
-_OUTPUT = {"none": lambda z: z, "softmax": _softmax, "sigmoid": _HIDDEN["sigmoid"], "relu": _HIDDEN["relu"],
-           "tanh": np.tanh}
+_HIDDEN: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "tanh": np.tanh,
+    "gelu": _gelu,
+    "silu": lambda z: z / (1.0 + np.exp(-z)),
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "sin": np.sin,
+}
+_OUTPUT: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "none": lambda z: z,
+    "softmax": _softmax,
+    "sigmoid": _HIDDEN["sigmoid"],
+    "relu": _HIDDEN["relu"],
+    "tanh": np.tanh,
+}
 
 
 def predict(X):

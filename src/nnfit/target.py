@@ -64,8 +64,9 @@ class Target:
         return cls(names, parsed.outputs, "formula", text, parsed.compile(names), parsed.expressions)
 
     @classmethod
-    def from_callable(cls, function: Callable[..., object], inputs: Sequence[str] | None = None,
-                 outputs: Sequence[str] | None = None) -> Target:
+    def from_callable(
+        cls, function: Callable[..., object], inputs: Sequence[str] | None = None, outputs: Sequence[str] | None = None
+    ) -> Target:
         """A target from a Python function of named arguments, e.g. ``lambda x, y: x**2 + 2*y``.
 
         The function is called with one NumPy array (n,) per input and returns an array (n,),
@@ -130,15 +131,20 @@ def match_domain(target: Target, domain_names: tuple[str, ...], declared: bool) 
     missing = [n for n in target.inputs if n not in domain_names]
     if missing:
         example = ", ".join(f"{n}=0:1" for n in target.inputs)
-        raise DomainError(f"no range for {', '.join(repr(m) for m in missing)} — give every input a range, "
-                          f'e.g. --domain "{example}"')
+        raise DomainError(
+            f'no range for {", ".join(repr(m) for m in missing)} — give every input a range, e.g. --domain "{example}"'
+        )
     extra = [n for n in domain_names if n not in target.inputs]
     constants = [n for n in extra if target.kind == "formula" and n in formula_module.CONSTANTS]
     if constants:
-        raise DomainError(f"{constants[0]!r} is the constant {formula_module.CONSTANTS[constants[0]]} in formulas, "
-                          "not a variable — name that input something else")
+        raise DomainError(
+            f"{constants[0]!r} is the constant {formula_module.CONSTANTS[constants[0]]} in formulas, "
+            "not a variable — name that input something else"
+        )
     if extra:
-        raise DomainError(f"the domain gives a range for {', '.join(repr(e) for e in extra)}, which the target does "
-                          f"not use — remove it, or declare it with --inputs {','.join(target.inputs + tuple(extra))} "
-                          "to train on an input the target ignores")
+        raise DomainError(
+            f"the domain gives a range for {', '.join(repr(e) for e in extra)}, which the target does "
+            f"not use — remove it, or declare it with --inputs {','.join(target.inputs + tuple(extra))} "
+            "to train on an input the target ignores"
+        )
     return target.inputs if declared else domain_names

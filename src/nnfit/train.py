@@ -7,6 +7,7 @@ length (`chunk_length`), so a run compiles its step once.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ class Trainer:
     step: int = field(default=0, init=False)
     total_steps: int | None = field(default=None, init=False)  # None: open-ended, until budget or target
     stop_reason: str | None = field(default=None, init=False)
-    _clock: Clock | None = field(default=None, init=False, repr=False)
+    _clock: Clock = field(default_factory=lambda: Clock(None, None), init=False, repr=False)
 
     def stop(self, reason: str) -> None:
         """Ask the loop to end after the current chunk; the first reason given is kept."""
@@ -84,16 +85,23 @@ class Trainer:
     def state(self) -> dict[str, Any]:
         """Everything needed to go on from here (see `nnfit.checkpoint`): step, seconds trained,
         parameters, optimizer state, the stop asked for, and each callback's state."""
-        return {"step": self.step, "elapsed": self._clock.lap_time(), "stop_reason": self.stop_reason,
-                "params": self.params, "opt_state": jax.tree.leaves(self.opt_state),
-                "callbacks": {type(c).__name__: c.state_dict() for c in self.callbacks}}
+        return {
+            "step": self.step,
+            "elapsed": self._clock.lap_time(),
+            "stop_reason": self.stop_reason,
+            "params": self.params,
+            "opt_state": jax.tree.leaves(self.opt_state),
+            "callbacks": {type(c).__name__: c.state_dict() for c in self.callbacks},
+        }
 
     def _restore(self, state: dict[str, Any]) -> None:
         """Take up `state` (from `state()`) in place of the freshly initialised one."""
-        self.params = jax.tree.unflatten(jax.tree.structure(self.params),
-                                         [jnp.asarray(a) for a in jax.tree.leaves(state["params"])])
-        self.opt_state = jax.tree.unflatten(jax.tree.structure(self.opt_state),
-                                            [jnp.asarray(a) for a in state["opt_state"]])
+        self.params = jax.tree.unflatten(
+            jax.tree.structure(self.params), [jnp.asarray(a) for a in jax.tree.leaves(state["params"])]
+        )
+        self.opt_state = jax.tree.unflatten(
+            jax.tree.structure(self.opt_state), [jnp.asarray(a) for a in state["opt_state"]]
+        )
         self.step = int(state["step"])
         reason = state.get("stop_reason")
         self.stop_reason = None if reason is None or reason.startswith(INTERRUPTED) else reason
@@ -101,8 +109,15 @@ class Trainer:
             if type(callback).__name__ in state["callbacks"]:
                 callback.load_state_dict(state["callbacks"][type(callback).__name__])
 
-    def run(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
-            key: jax.Array, resume: dict[str, Any] | None = None) -> Params:
+    def run(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray | None,
+        y_val: np.ndarray | None,
+        key: jax.Array,
+        resume: dict[str, Any] | None = None,
+    ) -> Params:
         """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
         with a leading members axis when the recipe trains an ensemble. `resume`: a state from
         `state()` (a checkpoint) to go on from instead of starting afresh."""
@@ -136,15 +151,23 @@ class Trainer:
                 steps = np.arange(self.step, self.step + count)
                 lrs = rates(steps, clock.progress(steps))
                 self.params, self.opt_state, losses = programs.run_chunk(
-                    self.params, self.opt_state, Xd, yd, plan.rows(self.step, count), lrs.astype(dtype))
+                    self.params, self.opt_state, Xd, yd, plan.rows(self.step, count), lrs.astype(dtype)
+                )
                 self.step += count
                 check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
                 elapsed = clock.lap(count)
-                event = ChunkEnd(self.step, self.total_steps, self.step / plan.steps_per_epoch,
-                                 clock.done(),
-                                 float(np.mean(np.asarray(losses))), float(check_loss) if has_val else None,
-                                 float(check_rrmse) if has_val else None, float(grad_norm),
-                                 optim.current_lr(recipe, float(lrs[-1]), self.opt_state), elapsed)
+                event = ChunkEnd(
+                    self.step,
+                    self.total_steps,
+                    self.step / plan.steps_per_epoch,
+                    clock.done(),
+                    float(np.mean(np.asarray(losses))),
+                    float(check_loss) if has_val else None,
+                    float(check_rrmse) if has_val else None,
+                    float(grad_norm),
+                    optim.current_lr(recipe, float(lrs[-1]), self.opt_state),
+                    elapsed,
+                )
                 for callback in self.callbacks:
                     callback.on_chunk_end(self, event)
                 if self.total_steps is not None and self.step >= self.total_steps:
@@ -161,7 +184,8 @@ class Clock:
     progress through the run — by steps when the length is known, else by the budget's seconds."""
 
     def __init__(self, budget: float | None, total_steps: int | None) -> None:
-        self.budget, self.total_steps = budget, total_steps
+        self.budget = math.inf if budget is None else budget  # seconds; without a budget, never out of time
+        self.total_steps = total_steps
         self.started = self.last = self.chunk_seconds = self.per_step = self.projected = 0.0
         self.step = self.laps = 0
 
@@ -199,7 +223,7 @@ class Clock:
 
     def out_of_time(self) -> bool:
         """True when one more chunk as long as the last would pass the budget."""
-        return self.budget is not None and time.perf_counter() - self.started + self.chunk_seconds > self.budget
+        return time.perf_counter() - self.started + self.chunk_seconds > self.budget
 
 
 class Programs(NamedTuple):
@@ -222,7 +246,7 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
     def update(params, opt_state, xb, yb, lr):
         """One optimizer step of one member on one batch, at learning rate `lr`."""
         if recipe.optimizer == "lbfgs":
-            value_fn = lambda p: batch_loss(p, xb, yb)  # noqa: E731
+            value_fn = lambda p: batch_loss(p, xb, yb)
             loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
             updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
         else:
@@ -241,18 +265,19 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
         params = network.init(key, dtype)
         return params, opt.init(params)
 
+    step: Callable[..., Any] = update
+    score: Callable[..., Any] = measure
+    start: Callable[..., Any] = init
     if recipe.ensemble > 1:  # every member takes the same batch; they differ by their initial weights
-        update = jax.vmap(update, in_axes=(0, 0, None, None, None))
-        measure = jax.vmap(measure, in_axes=(0, None, None))
-        single_init = init
-        init = lambda key, dtype: jax.vmap(lambda k: single_init(k, dtype))(  # noqa: E731
-            jax.random.split(key, recipe.ensemble))
+        step = jax.vmap(update, in_axes=(0, 0, None, None, None))
+        score = jax.vmap(measure, in_axes=(0, None, None))
+        start = lambda key, dtype: jax.vmap(lambda k: init(k, dtype))(jax.random.split(key, recipe.ensemble))
 
     @jax.jit
     def run_chunk(params, opt_state, X, y, rows, lrs):
-        def one_step(carry, step):
-            step_rows, lr = step
-            params, opt_state, loss = update(*carry, X[step_rows], y[step_rows], lr)
+        def one_step(carry, batch):
+            batch_rows, lr = batch
+            params, opt_state, loss = step(*carry, X[batch_rows], y[batch_rows], lr)
             return (params, opt_state), jnp.mean(loss)
 
         (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), (rows, lrs))
@@ -260,9 +285,9 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
 
     @jax.jit
     def check(params, X, y):
-        return tuple(jnp.mean(value) for value in measure(params, X, y))  # averaged over members
+        return tuple(jnp.mean(value) for value in score(params, X, y))  # averaged over members
 
-    return Programs(init, run_chunk, check)
+    return Programs(start, run_chunk, check)
 
 
 def chunk_length(total: int, every: int) -> int:
@@ -294,11 +319,11 @@ class BatchPlan:
     def rows(self, start: int, count: int) -> np.ndarray:
         """Row indices (count, batch) for steps start .. start + count - 1."""
         if self.repeat:  # the Flux seed's `repeated(...)`: one batch, every step
-            return np.broadcast_to(self._permutation(0)[:self.batch], (count, self.batch))
+            return np.broadcast_to(self._permutation(0)[: self.batch], (count, self.batch))
         epochs, positions = np.divmod(np.arange(start, start + count), self.steps_per_epoch)
         out = np.empty((count, self.batch), np.int32)
         for epoch in np.unique(epochs):  # a chunk spans one epoch or a few: one slice each
             chosen = epochs == epoch
-            batches = self._permutation(int(epoch))[:self.steps_per_epoch * self.batch].reshape(-1, self.batch)
+            batches = self._permutation(int(epoch))[: self.steps_per_epoch * self.batch].reshape(-1, self.batch)
             out[chosen] = batches[positions[chosen]]
         return out

@@ -1,0 +1,73 @@
+"""MkDocs hook: the recipe and doctor references, generated from the tables in the code, so the
+documentation cannot drift from it. A page asks for one with a line `<!-- nnfit:recipe -->`
+or `<!-- nnfit:doctor -->`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from nnfit import findings
+from nnfit.recipe import Recipe, Task
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def recipe_reference() -> str:
+    """One table per section (task, recipe): each field's flag, default, allowed values, what it
+    does and why its default is what it is."""
+    parts = []
+    for section in (Task, Recipe):
+        rows = ["| field | flag | default | allowed | what | why this default |", "|---|---|---|---|---|---|"]
+        for field in dataclasses.fields(section):
+            param = field.metadata["param"]
+            flag = param.flag or "--" + field.name.replace("_", "-")
+            allowed = ", ".join(param.choices) if param.choices else _bounds(param)
+            rows.append(
+                f"| `{field.name}` | `{'TARGET' if field.name == 'target' else flag}` | `{_default(field.default)}` "
+                f"| {_cell(allowed)} | {_cell(param.help)} | {_cell(param.why)} |"
+            )
+        parts.append(f"## {section.section.capitalize()}\n\n{section.__doc__}\n\n" + "\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def _bounds(param: Any) -> str:
+    words = {"int": "whole number", "float": "number", "seconds": "duration (30s, 2m, 1h)", "bool": "true, false"}
+    text = words.get(param.kind, param.kind)
+    for bound, sign in ((param.gt, ">"), (param.ge, "≥"), (param.lt, "<")):
+        if bound is not None:
+            text += f" {sign} {bound:g}"
+    if param.length:
+        text += f", {param.length} values"
+    return text + (", or none" if param.optional else "")
+
+
+def doctor_reference() -> str:
+    """Every code of the doctor: when it looks, what for, and each threshold with its reason."""
+    rows = ["| code | when | looks for | thresholds |", "|---|---|---|---|"]
+    for check in findings.CHECKS:
+        thresholds = "<br>".join(
+            f"`{name}` = {getattr(findings, name):g}: {_cell(why)}" for name, why in check.thresholds.items()
+        )
+        rows.append(f"| `{check.code}` | {', '.join(check.stages)} | {_cell(check.looks_for)} | {thresholds or '—'} |")
+    return "\n".join(rows)
+
+
+GENERATED = {"<!-- nnfit:recipe -->": recipe_reference, "<!-- nnfit:doctor -->": doctor_reference}
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    for marker, make in GENERATED.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, make())
+    return markdown
