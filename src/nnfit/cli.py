@@ -19,6 +19,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from . import __version__
 from .errors import NnfitError, RunDirError
 from .evaluate import HEADINGS, table_keys
 from .recipe import CONFIG_SUFFIXES, Recipe, Task, read_config, split_settings
@@ -307,7 +308,7 @@ def _print_queries(console: Console, inputs, outputs, queries) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.version_option(package_name="nnfit")
+@click.version_option(version=__version__, prog_name="nnfit")
 @click.option("--debug", is_flag=True, help="show a traceback on errors")
 def main(debug: bool) -> None:
     """Fit neural networks to functions and data, and see where to trust them."""
