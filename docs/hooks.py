@@ -7,20 +7,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from nnfit import findings
+from nnfit import codes
+from nnfit.params import shown
 from nnfit.recipe import Recipe, Task
 
 
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _default(value: Any) -> str:
-    if value is None:
-        return "unset"
-    if isinstance(value, tuple):
-        return ",".join(map(str, value))
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def recipe_reference() -> str:
@@ -31,10 +24,9 @@ def recipe_reference() -> str:
         rows = ["| field | flag | default | allowed | what | why this default |", "|---|---|---|---|---|---|"]
         for field in dataclasses.fields(section):
             param = field.metadata["param"]
-            flag = param.flag or "--" + field.name.replace("_", "-")
             allowed = ", ".join(param.choices) if param.choices else _bounds(param)
             rows.append(
-                f"| `{field.name}` | `{'TARGET' if field.name == 'target' else flag}` | `{_default(field.default)}` "
+                f"| `{field.name}` | `{'TARGET' if field.name == 'target' else param.option(field.name)}` | `{shown(field.default)}` "
                 f"| {_cell(allowed)} | {_cell(param.help)} | {_cell(param.why)} |"
             )
         parts.append(f"## {section.section.capitalize()}\n\n{section.__doc__}\n\n" + "\n".join(rows))
@@ -55,9 +47,9 @@ def _bounds(param: Any) -> str:
 def doctor_reference() -> str:
     """Every code of the doctor: when it looks, what for, and each threshold with its reason."""
     rows = ["| code | when | looks for | thresholds |", "|---|---|---|---|"]
-    for check in findings.CHECKS:
+    for check in codes.CHECKS:
         thresholds = "<br>".join(
-            f"`{name}` = {getattr(findings, name):g}: {_cell(why)}" for name, why in check.thresholds.items()
+            f"`{name}` = {getattr(codes, name):g}: {_cell(why)}" for name, why in check.thresholds.items()
         )
         rows.append(f"| `{check.code}` | {', '.join(check.stages)} | {_cell(check.looks_for)} | {thresholds or '—'} |")
     return "\n".join(rows)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 import nnfit
-from nnfit.recipe import read_config, split_settings
+from nnfit.config import read_config, split_settings
 
 HERE = Path(__file__).resolve().parent
 EXACT_002 = np.array([0.0, 0.0, -1.0, 1.0])  # y = x3 - x2

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_doctor import CLEAN, CLEAN_EXAMPLES, CORPUS, SEEDS, example
 
 import nnfit
-from nnfit.findings import CODES
+from nnfit.codes import CODES
 
 
 def main() -> None:

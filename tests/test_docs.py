@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from doc_examples import SYBIL, figures_match
 
-from nnfit import findings
+from nnfit import codes
 from nnfit.recipe import Recipe, Task
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def test_the_references_show_every_field_with_its_reason_and_every_threshold():
         for field in dataclasses.fields(section):
             assert f"| `{field.name}` |" in recipe and field.metadata["param"].why, field.name
     doctor = hooks.doctor_reference()
-    assert all(f"| `{code}` |" in doctor for code in findings.CODES)
-    listed = {name for check in findings.CHECKS for name in check.thresholds}
-    numbers = {name for name, value in vars(findings).items() if name.isupper() and isinstance(value, int | float)}
+    assert all(f"| `{code}` |" in doctor for code in codes.CODES)
+    listed = {name for check in codes.CHECKS for name in check.thresholds}
+    numbers = {name for name, value in vars(codes).items() if name.isupper() and isinstance(value, int | float)}
     assert listed == numbers  # every threshold has its reason in the table, and every name listed exists

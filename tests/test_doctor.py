@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import nnfit
-from nnfit.findings import CODES, Finding, ordered
-from nnfit.recipe import read_config, split_settings
+from nnfit.codes import CODES
+from nnfit.config import read_config, split_settings
+from nnfit.findings import Finding, ordered
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SMALL = {"samples": 2000}

@@ -2,8 +2,9 @@
 
 import pytest
 
+from nnfit.config import read_config, split_settings, write_config
 from nnfit.errors import RecipeError
-from nnfit.recipe import Recipe, Task, read_config, split_settings, write_config
+from nnfit.recipe import Recipe, Task
 
 
 def test_default_recipe_is_the_correct_one():

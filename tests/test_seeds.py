@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nnfit
-from nnfit.recipe import read_config, split_settings
+from nnfit.config import read_config, split_settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXACT_002 = np.array([0.0, 0.0, -1.0, 1.0])

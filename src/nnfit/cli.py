@@ -16,13 +16,14 @@ from typing import Any
 
 import click
 import numpy as np
-from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, tables
+from .arguments import Command
+from .config import CONFIG_SUFFIXES, read_config, split_settings
 from .errors import NnfitError, RunDirError
-from .evaluate import HEADINGS, table_keys
-from .recipe import CONFIG_SUFFIXES, Recipe, Task, read_config, split_settings
+from .params import shown
+from .recipe import Recipe, Task
 
 RUNS_DIR = Path("nnfit-runs")
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
@@ -42,62 +43,14 @@ Examples:
 """
 
 
-class Command(click.Command):
-    """A command whose arguments may begin with '-': a formula such as "-q*E" or points such as
-    "-1,2" are arguments, not unknown options. Every token that is not an option or an option's
-    value is moved after "--", in order, so click's parser takes it as an argument."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if "--" not in args and any(_dashed_argument(a, self.get_params(ctx)) for a in args):
-            args = _arguments_last(args, self.get_params(ctx))
-        return super().parse_args(ctx, args)
-
-
-def _option_arity(params: list[click.Parameter]) -> dict[str, bool]:
-    """Every option name of a command -> whether it takes a value."""
-    return {
-        name: not (p.is_flag or p.count)
-        for p in params
-        if isinstance(p, click.Option)
-        for name in (*p.opts, *p.secondary_opts)
-    }
-
-
-def _dashed_argument(token: str, params: list[click.Parameter]) -> bool:
-    """A token that starts with '-' yet names no option: "-x**2" or "-1,2", never "--domain"."""
-    return (
-        token.startswith("-") and not token.startswith("--") and len(token) > 1 and token not in _option_arity(params)
-    )
-
-
-def _arguments_last(args: list[str], params: list[click.Parameter]) -> list[str]:
-    """`args` reordered as options (with their values), "--", then the arguments in their order."""
-    arity = _option_arity(params)
-    options: list[str] = []
-    arguments: list[str] = []
-    position = 0
-    while position < len(args):
-        token = args[position]
-        if token.startswith("--") or token in arity:
-            takes_value = arity.get(token.split("=", 1)[0], False) and "=" not in token
-            options.extend(args[position : position + 1 + takes_value])  # a value follows, whatever it looks like
-            position += 1 + takes_value
-        else:
-            arguments.append(token)
-            position += 1
-    return [*options, "--", *arguments]
-
-
 def _options(section: type[Task | Recipe]) -> list[click.Option]:
     """One click option per field of a Task or Recipe table (the target is the argument)."""
     options = []
     for name, param in section.params().items():
         if name == "target":
             continue
-        flag = param.flag or "--" + name.replace("_", "-")
-        default = section.defaults()[name]
-        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-        help_text = f"{param.help} [default: {shown}]"
+        flag = param.option(name)
+        help_text = f"{param.help} [default: {shown(section.defaults()[name])}]"
         if param.kind == "bool":
             options.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
         else:
@@ -187,7 +140,7 @@ def _fit_command(
             )
         )
     else:
-        _print_summary(result, path)
+        tables.print_summary(result, path)
     if (result.info["stop_reason"] or "").startswith(INTERRUPTED):
         click.echo(
             f"interrupted: the run above is saved with its best weights so far; continue it with "
@@ -234,77 +187,15 @@ def _doctor_command(target: str | None, config: str | None, as_json: bool, **fla
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], indent=2))
         return
-    console = _console()
+    console = tables.console()
     console.print(f"[bold]nnfit doctor[/] {task.target} | {recipe.summary()}")
-    _print_findings(console, findings)
+    tables.print_findings(console, findings)
 
 
 def _slug(target: str) -> str:
     """The target as a directory name's tail, for a human to spot: x**2 + x -> x_2_x."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", Path(target).stem if Path(target).suffix else target).strip("_")[:40]
     return slug or "fit"
-
-
-def _console() -> Console:
-    """stdout for tables; piped or redirected output is not wrapped to a terminal's 80 columns."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-
-
-def _print_summary(result, path: Path) -> None:
-    console = _console()
-    info = result.info
-    console.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
-    console.print(f"recipe  {result.recipe.summary()}")
-    resumed = f", resumed from step {info['resumed_from']}" if info.get("resumed_from") is not None else ""
-    console.print(
-        f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "
-        f"({info['n_params']} parameters, {info['n_train']} training samples)"
-    )
-    table = Table(box=None, header_style="bold")
-    keys = table_keys(result.members)
-    for column in ("where", "set", "points", *(HEADINGS[k] for k in keys)):
-        table.add_column(column, justify="left" if column in ("where", "set") else "right")
-    undefined = []
-    for name, m in result.evaluation.items():
-        where = "inside" if name == "test" else "outside"
-        values = (f"{m[k]:.4g}" if k in m else "—" for k in keys)
-        table.add_row(where, name, str(m["n"]), *values)
-        if m.get("undefined"):
-            undefined.append(f"{m['undefined']} of {m['n'] + m['undefined']} points in {name}")
-    console.print(table)
-    if undefined:
-        console.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
-    if result.queries:
-        _print_queries(console, result.inputs, result.outputs, result.queries)
-    _print_findings(console, result.findings)
-    console.print(f"run     {path}")
-
-
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-
-
-def _print_findings(console: Console, findings) -> None:
-    if not findings:
-        console.print("findings: none — nothing wrong seen before, during or after training")
-        return
-    console.print("findings:")
-    for f in findings:
-        at = f" (step {f.step})" if f.step is not None else ""
-        console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.code}{at}: {f.seen}")
-        console.print(f"      fix: {f.fix}")
-
-
-def _print_queries(console: Console, inputs, outputs, queries) -> None:
-    table = Table(box=None, header_style="bold", title="query points", title_justify="left")
-    for column in (*inputs, *outputs, "true", "abs err", "rel err", "domain"):
-        table.add_column(column, justify="right")
-    for q in queries:
-        truth = ", ".join(f"{t:.6g}" for t in q.truth) if q.truth is not None else "—"
-        abs_err = f"{q.abs_error:.4g}" if q.abs_error is not None else "—"
-        rel_err = f"{q.rel_error:.2%}" if q.rel_error is not None else "—"
-        where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
-        table.add_row(*(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), truth, abs_err, rel_err, where)
-    console.print(table)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
@@ -381,7 +272,7 @@ def compare_command(
         task = split_settings(given)[0]
     seed_value = Recipe.params()["seed"].coerce("seed", seed) if seed is not None else None
     comparison = compare(entries, task=task, seed=seed_value)
-    console = _console()
+    console = tables.console()
     rows = comparison.rows()
     table = Table(box=None, header_style="bold", title="most accurate inside the domain first", title_justify="left")
     columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -436,8 +327,8 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
     if as_json:
         click.echo(json.dumps([q.to_dict() for q in queries], indent=2))
         return
-    console = _console()
-    _print_queries(console, result.inputs, result.outputs, queries)
+    console = tables.console()
+    tables.print_queries(console, result.inputs, result.outputs, queries)
     outside = sum(not q.inside for q in queries)
     if outside:
         console.print(

@@ -12,8 +12,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import plots
+from .config import CONFIG_SUFFIXES, read_config, split_settings
 from .errors import NnfitError
-from .recipe import CONFIG_SUFFIXES, Recipe, Task, read_config, split_settings
+from .recipe import Recipe, Task
 from .result import Fit
 
 

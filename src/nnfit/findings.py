@@ -2,143 +2,41 @@
 
 It speaks before training (on the recipe and the data), during it (a callback watching the
 loss and gradient) and after it (on the evaluation). Findings are ordered by stage, then
-severity, so a cause seen before training comes ahead of the symptoms it produces.
+severity, so a cause seen before training comes ahead of the symptoms it produces. The codes and
+their thresholds are declared in `nnfit.codes`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .codes import (
+    CODES,
+    CONSTANT_SPREAD,
+    DEAD_SAMPLE,
+    DEAD_SHARE,
+    DIVERGED_FACTOR,
+    EXTRAPOLATION_RATIO,
+    FLAT_CHECKS,
+    FLAT_TOL,
+    OVERFIT_FLOOR,
+    OVERFIT_RATIO,
+    SEVERITIES,
+    STAGES,
+    STARVED_EARLY,
+    STARVED_FRACTION,
+    UNDERFIT_GAP,
+    UNDERFIT_RRMSE,
+    UNSCALED_MAX,
+    UNSCALED_MIN_STD,
+)
 from .models import Network
 from .recipe import Recipe
 from .target import Target
 from .train import Callback, ChunkEnd, Trainer
-
-SEVERITIES = ("error", "warning", "note")
-STAGES = ("before", "during", "after")
-
-# The thresholds; each one's reason is beside its code in CHECKS.
-UNSCALED_MAX = 10.0
-UNSCALED_MIN_STD = 0.01
-STARVED_FRACTION = 0.01
-STARVED_EARLY = 0.10
-FLAT_CHECKS = 3
-FLAT_TOL = 1e-6
-DIVERGED_FACTOR = 1e4
-DEAD_SHARE = 0.5
-DEAD_SAMPLE = 2048
-CONSTANT_SPREAD = 0.05
-UNDERFIT_RRMSE = 0.05
-UNDERFIT_GAP = 1.5
-OVERFIT_RATIO = 2.0
-OVERFIT_FLOOR = 0.01
-EXTRAPOLATION_RATIO = 10.0
-
-
-@dataclass(frozen=True)
-class Check:
-    """One of the doctor's codes: when it looks, what it looks for, and each threshold it uses
-    (the name of a constant of this module -> why it has its value)."""
-
-    code: str
-    stages: tuple[str, ...]
-    looks_for: str
-    thresholds: dict[str, str] = field(default_factory=dict)
-
-
-# The doctor's table, in the order findings of one stage and severity are listed.
-CHECKS = (
-    Check("target-undefined", ("before",), "a target that is NaN or inf at sampled points: the domain is too wide"),
-    Check(
-        "bounded-output",
-        ("before",),
-        "an output activation that cannot reach the targets: softmax over one output is always 1; "
-        "sigmoid, tanh and relu cap the range",
-    ),
-    Check(
-        "unscaled-inputs",
-        ("before",),
-        "inputs far from order 1 while input scaling is off",
-        {
-            "UNSCALED_MAX": "|values| beyond 10 put tanh/sigmoid units in saturation and blow up first-step gradients",
-            "UNSCALED_MIN_STD": "a spread below 1 % of a unit leaves the first layer's inputs nearly constant",
-        },
-    ),
-    Check(
-        "unscaled-outputs",
-        ("before",),
-        "outputs far from order 1 while output scaling is off",
-        {"UNSCALED_MAX": "a network initialised for outputs of order 1 needs many steps to reach large ones"},
-    ),
-    Check(
-        "lr-starved",
-        ("before", "during"),
-        "a learning-rate schedule that decays to almost nothing early in the run",
-        {
-            "STARVED_FRACTION": "a learning rate under 1 % of its start barely moves the weights any more",
-            "STARVED_EARLY": "reaching it within the first 10 % of the run wastes the rest of the run",
-        },
-    ),
-    Check("repeated-batch", ("before",), "the same batch at every step: the network sees a fraction of the data"),
-    Check(
-        "flat-loss",
-        ("during",),
-        "a loss that does not move: a zero gradient, or no change over several checks",
-        {
-            "FLAT_CHECKS": "validation checks over which the loss is compared",
-            "FLAT_TOL": "relative change: float32 round-off is ~1e-7, any real learning is far above",
-        },
-    ),
-    Check(
-        "diverged",
-        ("during",),
-        "a loss that is NaN, inf or exploding: the learning rate is too high for the data's scale",
-        {"DIVERGED_FACTOR": "a loss 10 000x its first value has exploded, not wandered"},
-    ),
-    Check(
-        "dead-units",
-        ("after",),
-        "ReLU units that output zero on every training point",
-        {
-            "DEAD_SHARE": "half the units silent on every training point: half the width is wasted",
-            "DEAD_SAMPLE": "training rows used to look for live units",
-        },
-    ),
-    Check(
-        "constant-prediction",
-        ("after",),
-        "predictions that barely vary while the targets do",
-        {"CONSTANT_SPREAD": "predictions varying by under 5 % of the targets' spread say nothing"},
-    ),
-    Check(
-        "underfit",
-        ("after",),
-        "a validation error that is high and close to the training error: the model is the limit",
-        {
-            "UNDERFIT_RRMSE": "a validation error above 5 % of the targets' spread is poor for a known function",
-            "UNDERFIT_GAP": "within 1.5x of the training error: the model, not the data, is the limit",
-        },
-    ),
-    Check(
-        "overfit",
-        ("after",),
-        "a validation error well above the training error",
-        {
-            "OVERFIT_RATIO": "validation error more than twice the training error",
-            "OVERFIT_FLOOR": "and itself above 1 % of the spread; below that the gap does not matter",
-        },
-    ),
-    Check(
-        "extrapolation",
-        ("before", "after"),
-        "query points outside the training domain, or errors on the extrapolation shells far above those inside",
-        {"EXTRAPOLATION_RATIO": "a shell error 10x the in-domain error: the fit must not be trusted there"},
-    ),
-)
-CODES = tuple(check.code for check in CHECKS)
 
 
 @dataclass(frozen=True)

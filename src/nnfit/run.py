@@ -15,12 +15,13 @@ from . import data
 from . import findings as checks
 from .callbacks import AccuracyTarget, EarlyStopping, History
 from .checkpoint import Checkpointer
+from .config import split_settings
 from .domain import SHELLS, Domain
 from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
 from .findings import Finding
 from .models import Network
-from .recipe import Recipe, Task, split_settings
+from .recipe import Recipe, Task
 from .result import Fit
 from .scaling import Scaler
 from .target import Target

@@ -33,12 +33,13 @@ from safetensors import safe_open
 from safetensors.numpy import save_file
 
 from . import checkpoint
+from .config import read_config, split_settings, write_config
 from .domain import Domain, Interval
 from .errors import RunDirError
 from .evaluate import Query
 from .findings import Finding
 from .models import Network
-from .recipe import Recipe, Task, read_config, split_settings, write_config
+from .recipe import Recipe, Task
 from .result import Fit
 from .scaling import Scaler
 from .target import Target

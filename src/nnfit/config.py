@@ -1,0 +1,58 @@
+"""Recipe files: a flat mapping of Task and Recipe keys in YAML or TOML, read, written and split
+into the two tables. A run directory's recipe.yaml is one; `nnfit fit --config` reads any."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RecipeError
+from .params import unknown_keys
+from .recipe import Recipe, Task
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
+def split_settings(values: Mapping[str, Any]) -> tuple[Task, Recipe]:
+    """Build a Task and a Recipe from one flat mapping of keys (dashes or underscores)."""
+    flat = {str(k).replace("-", "_"): v for k, v in values.items()}
+    unknown_keys(flat, {**Task.params(), **Recipe.params()})
+    task = Task(**{k: v for k, v in flat.items() if k in Task.params()})
+    recipe = Recipe(**{k: v for k, v in flat.items() if k in Recipe.params()})
+    return task, recipe
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """The flat mapping in a YAML (.yaml/.yml) or TOML (.toml) config file."""
+    path = Path(path)
+    if not path.is_file():
+        raise RecipeError(f"config file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".toml":
+            values = tomllib.loads(text)
+        elif path.suffix.lower() in CONFIG_SUFFIXES:
+            values = yaml.safe_load(text)
+        else:
+            raise RecipeError(f"config file {path} must end in .yaml, .yml or .toml")
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        detail = str(exc).splitlines()[0]
+        raise RecipeError(f"config file {path} is not valid {path.suffix[1:].upper()}: {detail}") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise RecipeError(f"config file {path} must hold key: value pairs, not a {type(values).__name__}")
+    return values
+
+
+def write_config(path: str | Path, task: Task, recipe: Recipe) -> None:
+    """Write both as one flat YAML file that `read_config` and `nnfit fit --config` accept."""
+    body = {
+        **{k: v for k, v in task.to_dict().items() if v is not None},
+        **{k: v for k, v in recipe.to_dict().items() if v is not None},
+    }
+    Path(path).write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")

@@ -1,0 +1,84 @@
+"""What the command line prints for a fit: its summary, metrics inside and outside the domain,
+query points and the doctor's findings, as Rich tables on stdout."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from .evaluate import HEADINGS, table_keys
+
+if TYPE_CHECKING:
+    from .evaluate import Query
+    from .findings import Finding
+    from .result import Fit
+
+
+def console() -> Console:
+    """stdout for tables; piped or redirected output is not wrapped to a terminal's 80 columns."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def print_summary(result: Fit, path: Path) -> None:
+    """The fit's recipe, training, metrics inside and outside, query points and findings."""
+    out = console()
+    info = result.info
+    out.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
+    out.print(f"recipe  {result.recipe.summary()}")
+    resumed = f", resumed from step {info['resumed_from']}" if info.get("resumed_from") is not None else ""
+    out.print(
+        f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "
+        f"({info['n_params']} parameters, {info['n_train']} training samples)"
+    )
+    table = Table(box=None, header_style="bold")
+    keys = table_keys(result.members)
+    for column in ("where", "set", "points", *(HEADINGS[k] for k in keys)):
+        table.add_column(column, justify="left" if column in ("where", "set") else "right")
+    undefined = []
+    for name, m in result.evaluation.items():
+        where = "inside" if name == "test" else "outside"
+        values = (f"{m[k]:.4g}" if k in m else "—" for k in keys)
+        table.add_row(where, name, str(m["n"]), *values)
+        if m.get("undefined"):
+            undefined.append(f"{m['undefined']} of {m['n'] + m['undefined']} points in {name}")
+    out.print(table)
+    if undefined:
+        out.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
+    if result.queries:
+        print_queries(out, result.inputs, result.outputs, result.queries)
+    print_findings(out, result.findings)
+    out.print(f"run     {path}")
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def print_findings(console: Console, findings: Sequence[Finding]) -> None:
+    """Each finding on a line, coloured by severity, with its fix below it."""
+    if not findings:
+        console.print("findings: none — nothing wrong seen before, during or after training")
+        return
+    console.print("findings:")
+    for f in findings:
+        at = f" (step {f.step})" if f.step is not None else ""
+        console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.code}{at}: {f.seen}")
+        console.print(f"      fix: {f.fix}")
+
+
+def print_queries(console: Console, inputs: Sequence[str], outputs: Sequence[str], queries: Sequence[Query]) -> None:
+    """Predictions at the query points beside the truth, marked inside or OUTSIDE the domain."""
+    table = Table(box=None, header_style="bold", title="query points", title_justify="left")
+    for column in (*inputs, *outputs, "true", "abs err", "rel err", "domain"):
+        table.add_column(column, justify="right")
+    for q in queries:
+        truth = ", ".join(f"{t:.6g}" for t in q.truth) if q.truth is not None else "—"
+        abs_err = f"{q.abs_error:.4g}" if q.abs_error is not None else "—"
+        rel_err = f"{q.rel_error:.2%}" if q.rel_error is not None else "—"
+        where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
+        table.add_row(*(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), truth, abs_err, rel_err, where)
+    console.print(table)
