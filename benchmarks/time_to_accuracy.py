@@ -72,7 +72,7 @@ def nnfit_default(task_name: str, budget: float) -> Curve:
         def on_chunk_end(self, trainer, event):
             curve.append((time.perf_counter() - start, event.val_rrmse))
 
-    nnfit.fit(formula, domain=domain, samples=samples, inputs=inputs, time_budget=budget, callbacks=[Record()])
+    nnfit.fit(formula, domain=domain, samples=samples, inputs=inputs, budget=budget, callbacks=[Record()])
     return curve
 
 

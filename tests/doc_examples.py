@@ -41,15 +41,15 @@ def figures_match(shown: str, printed: str) -> str | None:
         if piece == "...":
             pattern.append(r".*?")
         elif piece.isspace():
-            pattern.append(r"\s+")
+            pattern.append(r"\s++")  # possessive, as the numbers are atomic: a mismatch fails at once
         else:
             position = 0
             for token in re.finditer(f"{_ANY_DURATION}|{_ALONE.pattern}", piece):
                 pattern.append(re.escape(piece[position : token.start()]))
                 if token.group() == _ANY_DURATION:
-                    pattern.append(_NUMBER)
+                    pattern.append(f"(?>{_NUMBER})")
                 else:
-                    pattern.append(f"({_NUMBER})")
+                    pattern.append(f"((?>{_NUMBER}))")
                     figures.append(float(token.group()))
                 position = token.end()
             pattern.append(re.escape(piece[position:]))

@@ -31,6 +31,8 @@ def script(name: str):
         ),
         ("time_to_accuracy", ["--tasks", "seed002", "--budget", "0.5", "--repeats", "1"], {"tasks", "budget_s"}),
         ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
+        ("formula_suite", ["--only", "pendulum", "ideal-gas", "--fixed"], {"formulas", "summary"}),
+        ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
     ],
 )
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):

@@ -129,7 +129,9 @@ def test_runs_are_numbered(cli, tmp_path):
 
 
 def test_json_output_and_flags_override_the_config(cli, tmp_path):
-    (tmp_path / "r.yaml").write_text("target: x**2\ndomain: x=0:1\nhidden: [4]\nsteps: 300\nquery: '0.5; 3'\n")
+    (tmp_path / "r.yaml").write_text(
+        "target: x**2\ndomain: x=0:1\nmodel: mlp\nhidden: [4]\nsteps: 300\nquery: '0.5; 3'\n"
+    )
     outcome = cli("fit", "--config", "r.yaml", "--steps", "100", "--samples", "300", "--json")
     assert outcome.code == 0, outcome.err
     report = json.loads(outcome.out)

@@ -177,6 +177,7 @@ def test_plateau_cuts_that_starve_training_are_seen_during_it():
     result = nnfit.fit(
         "x",
         domain="x=0:1",
+        model="mlp",
         schedule="plateau",
         decay_rate=0.1,
         decay_steps=10,
@@ -224,7 +225,20 @@ def test_doctor_command_prints_the_softmax_finding_first(cli):
 
 
 def test_fit_summary_lists_findings_or_says_none(cli):
-    clean = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet")
+    clean = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet", "--model", "mlp")
     assert "findings: none" in clean.out or "note extrapolation" in clean.out
-    broken = cli("fit", "x", "--domain", "x=0:1", "--samples", "500", "--steps", "300", "--quiet", "--repeat-batch")
+    broken = cli(
+        "fit",
+        "x",
+        "--domain",
+        "x=0:1",
+        "--samples",
+        "500",
+        "--steps",
+        "300",
+        "--quiet",
+        "--model",
+        "mlp",
+        "--repeat-batch",
+    )
     assert "warning repeated-batch: the same 128 samples at every one of 300 steps" in broken.out

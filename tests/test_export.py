@@ -16,6 +16,12 @@ FITS = {  # name -> formula, domain, settings
     "2-D ensemble": ("x^2 + 2*y", "x=0:100, y=0:999:int", {"ensemble": 3}),
     "6-D gelu": ("u*v + w**2 - p*q + sin(r)", "u=-1:1, v=-1:1, w=-1:1, p=-1:1, q=-1:1, r=-3:3", {"activation": "gelu"}),
     "linear": ("x3 - x2", "x0=0:1, x1=0:1, x2=0:1, x3=0:1", {"model": "linear", "inputs": ["x0", "x1", "x2", "x3"]}),
+    # log-transformed inputs and a negative output: the log and its inverse inside each export
+    "log-log sin": (
+        "-n*p**2/T",
+        "n=1:5, p=1:5, T=1:5",
+        {"input_scaling": "log", "output_scaling": "log", "activation": "sin"},
+    ),
 }
 RTOL = 1e-5  # relative to each value, or to the largest magnitude compared where values pass near 0
 
@@ -78,9 +84,12 @@ def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
         "tanh": np.tanh,
         "relu": lambda z: np.maximum(z, 0),
         "none": lambda z: z,
+        "sin": np.sin,
         "gelu": lambda z: 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3))),
     }
     x_scaler, y_scaler = model["x_scaler"], model["y_scaler"]
+    x_pivot, y_pivot = np.array(x_scaler["pivot"]), np.array(y_scaler["pivot"])
+    X = np.where(x_pivot != 0, np.log(np.maximum(X / np.where(x_pivot != 0, x_pivot, 1), 1)), X)
     outputs = []
     for member in model["members"]:
         z = ((X - np.array(x_scaler["shift"])) / np.array(x_scaler["scale"])).astype(dtype)
@@ -88,7 +97,9 @@ def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
             z = z @ np.array(layer["w"], dtype) + np.array(layer["b"], dtype)
             last = i == len(member) - 1
             z = activations[model["network"]["output_activation" if last else "activation"]](z)
-        outputs.append(z.astype(np.float64) * np.array(y_scaler["scale"]) + np.array(y_scaler["shift"]))
+        y = z.astype(np.float64) * np.array(y_scaler["scale"]) + np.array(y_scaler["shift"])
+        with np.errstate(over="ignore", invalid="ignore"):  # exp of the columns left linear is not used
+            outputs.append(np.where(y_pivot != 0, np.exp(y) * y_pivot, y))
     return np.mean(outputs, axis=0)
 
 

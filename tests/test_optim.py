@@ -47,7 +47,7 @@ def test_a_target_run_restarts_its_cosine_in_cycles_that_double():
 
 
 def test_a_paced_run_reads_its_cosine_at_its_progress():
-    rates = optim.LearningRates(Recipe(time_budget=10, lr=0.01), total_steps=None)
+    rates = optim.LearningRates(Recipe(budget=10, lr=0.01), total_steps=None)
     progress = np.array([0.0, 0.5, 1.0])
     np.testing.assert_allclose(
         rates(np.array([0, 7, 9]), progress),

@@ -10,7 +10,15 @@ from nnfit.recipe import Recipe, Task
 def test_default_recipe_is_the_correct_one():
     recipe = Recipe()
     assert recipe.output_activation == "none"
-    assert (recipe.input_scaling, recipe.output_scaling) == ("standard", "standard")
+    assert recipe.auto and recipe.undecided == ("model", "activation", "input_scaling", "output_scaling")
+    fixed = recipe.fixed()
+    assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling) == (
+        "mlp",
+        "gelu",
+        "standard",
+        "standard",
+    )
+    assert fixed.undecided == () and fixed.replace(activation="auto").undecided == ("activation",)
     assert not recipe.repeat_batch
     assert recipe.schedule == "cosine" and recipe.early_stopping and recipe.restore_best
 
@@ -28,10 +36,10 @@ def test_default_recipe_is_the_correct_one():
         ("early_stopping", "false", False),
         ("optimizer", "RMSprop", "rmsprop"),
         ("schedule", "inverse_time", "inverse-time"),
-        ("time_budget", "30s", 30.0),
-        ("time_budget", "2m", 120.0),
-        ("time_budget", "1.5h", 5400.0),
-        ("time_budget", "45", 45.0),
+        ("budget", "30s", 30.0),
+        ("budget", "2m", 120.0),
+        ("budget", "1.5h", 5400.0),
+        ("budget", "45", 45.0),
         ("target_rrmse", "1e-4", 1e-4),
     ],
 )
@@ -47,13 +55,13 @@ def test_values_from_flags_and_files_are_coerced(field, text, value):
         ({"hidden": "0"}, "'hidden' must be > 0; got '0'"),
         ({"hidden": "40,x"}, "'hidden' must be a whole number; got 'x'"),
         ({"optimizer": "adamm"}, "did you mean 'adam'"),
-        ({"activation": "softplus"}, "must be one of relu, tanh"),
+        ({"activation": "softplus"}, "must be one of auto, relu, tanh"),
         ({"steps": 2.5}, "whole number"),
         ({"steps": 10, "epochs": 2}, "not both"),
         ({"early_stopping": "maybe"}, "true or false"),
         ({"decay_rate": 1.5}, "must be < 1"),
         ({"lr": float("nan")}, "finite"),
-        ({"time_budget": "soon"}, "must be a duration such as 30s, 2m or 1h; got 'soon'"),
+        ({"budget": "soon"}, "must be a duration such as 30s, 2m or 1h; got 'soon'"),
         ({"target_rrmse": 1e-9}, "below what float32 can resolve"),
     ],
 )
@@ -131,9 +139,9 @@ def test_bad_config_files(tmp_path, name, text, message):
         ({"epochs": 3, "batch_size": 100}, 1000, 30),
         ({"epochs": 2, "batch_size": 5000}, 1000, 2),  # the batch is capped at the training set
         ({"optimizer": "lbfgs", "epochs": 4}, 1000, 4),  # L-BFGS steps take the whole set
-        ({"time_budget": 10}, 1000, None),  # the budget sets the length
+        ({"budget": 10}, 1000, None),  # the budget sets the length
         ({"target_rrmse": 1e-3}, 1000, None),  # within the default budget for a target
-        ({"time_budget": 10, "steps": 50}, 1000, 50),  # steps given: the budget only caps them
+        ({"budget": 10, "steps": 50}, 1000, 50),  # steps given: the budget only caps them
     ],
 )
 def test_total_steps(kwargs, n_train, steps):
@@ -167,7 +175,7 @@ def test_total_steps(kwargs, n_train, steps):
             ),
         ),
         (
-            {"time_budget": "30s"},
+            {"budget": "30s"},
             (
                 "mlp 64-64 gelu | mse adam lr 0.01 cosine | batch 128, 30 s | scale in:standard "
                 "out:standard | early-stop, float32 | seed 0"
@@ -183,4 +191,11 @@ def test_total_steps(kwargs, n_train, steps):
     ],
 )
 def test_summary_line(settings, line):
-    assert Recipe(**settings).summary() == line
+    assert Recipe(**settings).fixed().summary() == line
+
+
+def test_summary_line_of_a_recipe_left_to_choose():
+    assert Recipe().summary() == (
+        "auto (mlp 64-64 auto, or linear) | mse adam lr 0.01 cosine | batch 128, 20000 steps | "
+        "scale in:auto out:auto | early-stop, float32 | seed 0"
+    )

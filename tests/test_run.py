@@ -15,7 +15,7 @@ QUICK = {"samples": 300, "steps": 50}
 
 
 def test_keywords_override_a_recipe_object():
-    result = nnfit.fit("x", domain="x=0:1", recipe=nnfit.Recipe(hidden=(3,), lr=0.1), lr=0.01, **QUICK)
+    result = nnfit.fit("x", domain="x=0:1", recipe=nnfit.Recipe(model="mlp", hidden=(3,), lr=0.1), lr=0.01, **QUICK)
     assert result.recipe.hidden == (3,) and result.recipe.lr == 0.01
     assert result.network.sizes == (1, 3, 1)
 
@@ -62,21 +62,21 @@ def test_asking_for_a_gpu_without_one():
 def test_progress_bar_reports_the_steps():
     progress = nnfit.RichProgress()
     progress.progress.console.file = io.StringIO()
-    nnfit.fit("x", domain="x=0:1", callbacks=[progress], samples=300, steps=500, eval_every=250)
+    nnfit.fit("x", domain="x=0:1", model="mlp", callbacks=[progress], samples=300, steps=500, eval_every=250)
     task = progress.progress.tasks[0]
     assert task.completed == task.total  # the whole run
     assert task.fields["status"].startswith("step 500 loss ")
 
 
-def test_time_budget_from_the_recipe():
-    result = nnfit.fit("sin(x)", domain="x=0:6", samples=300, steps=10**7, time_budget=1, early_stopping=False)
+def test_budget_from_the_recipe():
+    result = nnfit.fit("sin(x)", domain="x=0:6", samples=300, steps=10**7, budget=1, early_stopping=False)
     assert result.info["stop_reason"].startswith("time budget spent at step")
 
 
 def test_a_budget_without_steps_sets_the_length_of_the_whole_fit():
     start = time.perf_counter()
     # 3 s: the first chunk, compilation included, fits well inside it even on a busy 2-core machine
-    result = nnfit.fit("sin(x)", domain="x=0:6", samples=2000, time_budget=3)
+    result = nnfit.fit("sin(x)", domain="x=0:6", samples=2000, budget=3)
     wall = time.perf_counter() - start
     assert result.info["total_steps"] is None and result.info["stop_reason"].startswith("time budget spent at step")
     assert result.history[-1]["elapsed"] <= 3 and result.history[-1]["progress"] >= 0.5
@@ -86,7 +86,7 @@ def test_a_budget_without_steps_sets_the_length_of_the_whole_fit():
 
 def test_a_target_without_a_budget_gets_the_default_budget():
     recipe = nnfit.Recipe(target_rrmse=1e-3)
-    assert recipe.budget == nnfit.Recipe.TARGET_BUDGET == 60 and recipe.open_ended and not recipe.paced
+    assert recipe.time_limit == nnfit.Recipe.TARGET_BUDGET == 60 and recipe.open_ended and not recipe.paced
     assert not nnfit.Recipe(target_rrmse=1e-3, steps=100).open_ended
 
 

@@ -7,7 +7,7 @@ import pytest
 from nnfit.callbacks import EarlyStopping, History
 from nnfit.models import Network
 from nnfit.recipe import Recipe
-from nnfit.train import BatchPlan, Callback, Trainer, chunk_length
+from nnfit.train import CHECK_ROWS, BatchPlan, Callback, Trainer, chunk_length
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-1, 1, (512, 2))
@@ -126,7 +126,31 @@ def test_early_stopping_restores_the_best_weights():
     assert params is stopping.best_params and params is not spy.last
 
 
-def test_time_budget_stops_training_within_it():
+def test_early_stopping_waits_for_the_learning_rate_to_anneal():
+    """A plateau at a high rate is the rate's noise: stopping there would make longer runs worse."""
+    stopping = EarlyStopping(patience=2, restore_best=True)
+    trainer, _ = train(
+        Recipe(optimizer="sgd", lr=2.5, schedule="cosine", steps=2000, eval_every=10, early_stopping=False),
+        callbacks=[stopping],
+    )
+    records = trainer.callbacks[0].records
+    annealed = next(r["step"] for r in records if r["lr"] <= EarlyStopping.ANNEALED * 2.5)
+    assert annealed > 1500  # a cosine reaches a tenth of its rate at 80 % of the run
+    assert trainer.step >= annealed
+
+
+def test_checks_between_chunks_read_a_fixed_number_of_validation_rows():
+    """So that their cost does not grow with the data: rows past CHECK_ROWS are never read."""
+    x_val = RNG.uniform(-1, 1, (CHECK_ROWS + 1000, 2))
+    y_val = 3 * x_val[:, :1] - 2 * x_val[:, 1:] + 0.5
+    y_val[CHECK_ROWS:] = 1e6  # would dominate the validation loss if read
+    trainer, params = train(Recipe(steps=100, eval_every=100, early_stopping=False), x_val=x_val, y_val=y_val)
+    event = trainer.callbacks[0].records[-1]
+    error = np.asarray(LINEAR(params, x_val[:CHECK_ROWS])) - y_val[:CHECK_ROWS]
+    np.testing.assert_allclose(event["val_loss"], np.mean(error**2), rtol=1e-4)
+
+
+def test_budget_stops_training_within_it():
     trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), budget=0.5)
     records = trainer.callbacks[0].records
     assert trainer.stop_reason.startswith("time budget spent at step") and trainer.step < 10**7
@@ -136,7 +160,7 @@ def test_time_budget_stops_training_within_it():
 
 
 def test_a_paced_run_spreads_its_schedule_over_the_budget():
-    recipe = Recipe(time_budget=1.0, lr=0.01, eval_every=50, early_stopping=False)
+    recipe = Recipe(budget=1.0, lr=0.01, eval_every=50, early_stopping=False)
     trainer, _ = train(recipe)
     records = trainer.callbacks[0].records
     assert trainer.total_steps is None and trainer.stop_reason.startswith("time budget spent at step")

@@ -16,6 +16,7 @@ STARVED_FRACTION = 0.01
 STARVED_EARLY = 0.10
 FLAT_CHECKS = 3
 FLAT_TOL = 1e-6
+SOLVED = 1e-5
 DIVERGED_FACTOR = 1e4
 DEAD_SHARE = 0.5
 DEAD_SAMPLE = 2048
@@ -79,6 +80,7 @@ CHECKS = (
         {
             "FLAT_CHECKS": "validation checks over which the loss is compared",
             "FLAT_TOL": "relative change: float32 round-off is ~1e-7, any real learning is far above",
+            "SOLVED": "a zero gradient at this validation rRMSE or below is a solution, not a stall",
         },
     ),
     Check(

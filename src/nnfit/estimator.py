@@ -26,8 +26,9 @@ PARAMS: dict[str, Any] = {**Recipe.defaults(), "validation_fraction": VALIDATION
 
 
 class NNFitRegressor(RegressorMixin, BaseEstimator):
-    """A neural-network regressor trained with nnfit's recipe (scaled inputs and outputs, tanh MLP,
-    Adam with a cosine schedule, early stopping). X (n, d) and y (n,) or (n, k); a DataFrame's
+    """A neural-network regressor trained with nnfit's automatic recipe (scalings, units and model
+    chosen on the data, a linear model when no network beats it; Adam with a cosine schedule,
+    the best validation weights kept). X (n, d) and y (n,) or (n, k); a DataFrame's
     column names become the input names. Parameters: every `nnfit.Recipe` field, and
     `validation_fraction` of the rows held out for early stopping (none below 2 rows).
 

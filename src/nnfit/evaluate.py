@@ -35,10 +35,11 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     """
     y_true = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(y_true.shape)
-    error = y_pred - y_true
-    rmse = np.sqrt(np.mean(error**2, axis=0))
-    std = y_true.std(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Beyond the domain a target can reach 1e300 (exp of a large value): its error is then infinite.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        error = y_pred - y_true
+        rmse = np.sqrt(np.mean(error**2, axis=0))
+        std = y_true.std(axis=0)
         rrmse = np.where(std > 0, rmse / std, np.inf)
         r2 = np.where(std > 0, 1 - rmse**2 / std**2, -np.inf)
     return {

@@ -21,6 +21,7 @@ import numpy as np
 from .errors import NnfitError
 from .result import Fit
 from .rundir import describe
+from .scaling import Scaler
 
 FORMATS = {"onnx": ".onnx", "numpy": ".py", "json": ".json"}  # format -> suffix of the file written
 JSON_FORMAT = "nnfit-model"
@@ -59,11 +60,18 @@ def layers(fit: Fit) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def to_json(fit: Fit) -> dict:
-    """The model as JSON values. To predict at x (d,): z = (x - x_scaler.shift) / x_scaler.scale;
+    """The model as JSON values. To predict at x (d,): first x = log(max(x / pivot, 1)) for each
+    column whose x_scaler.pivot is non-zero (the log transform); z = (x - x_scaler.shift) / x_scaler.scale;
     for each member and each layer, z = act(z @ w + b), with `activation` on hidden layers and
     `output_activation` on the last ("gelu" is its tanh approximation); then y = z * y_scaler.scale
-    + y_scaler.shift, averaged over the members."""
-    scaler = lambda s: {"kind": s.kind, "shift": s.shift.tolist(), "scale": s.scale.tolist()}
+    + y_scaler.shift, and y = exp(y) * pivot where y_scaler.pivot is non-zero; averaged over the
+    members."""
+    scaler = lambda s: {
+        "kind": s.kind,
+        "shift": s.shift.tolist(),
+        "scale": s.scale.tolist(),
+        "pivot": np.asarray(s.pivot).tolist(),
+    }
     return {
         "format": JSON_FORMAT,
         **describe(fit),
@@ -88,6 +96,8 @@ def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
         "x_scale": fit.x_scaler.scale,
         "y_shift": fit.y_scaler.shift,
         "y_scale": fit.y_scaler.scale,
+        "x_pivot": np.asarray(fit.x_scaler.pivot),
+        "y_pivot": np.asarray(fit.y_scaler.pivot),
     }
     for i, (w, b) in enumerate(layers(fit)):
         arrays[f"w{i}"], arrays[f"b{i}"] = w, b
@@ -132,12 +142,27 @@ def to_onnx(fit: Fit):
         ops = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid", "sin": "Sin", "softmax": "Softmax"}
         return node(ops[kind], z, **({"axis": -1} if kind == "softmax" else {}))
 
-    z = node("Div", node("Sub", "X", constant("x_shift", fit.x_scaler.shift)), constant("x_scale", fit.x_scaler.scale))
+    def logged(scaler: Scaler, z: str, prefix: str, inverse: bool) -> str:
+        """log(max(z / pivot, 1)) on the logged columns (exp(z) * pivot when inverse), z elsewhere."""
+        if not scaler.logged.any():
+            return z
+        pivot = np.asarray(scaler.pivot)
+        mask = node("Cast", constant(f"{prefix}_logged", scaler.logged), to=TensorProto.BOOL)
+        safe = constant(f"{prefix}_safe", np.where(scaler.logged, pivot, 1.0))
+        pivot_name = constant(f"{prefix}_pivot", pivot)
+        one = constant(f"{prefix}_one", 1.0)
+        forward = node("Log", node("Max", node("Div", z, safe), one))
+        changed = node("Mul", node("Exp", z), pivot_name) if inverse else forward
+        return node("Where", mask, changed, z)
+
+    x = logged(fit.x_scaler, "X", "x", inverse=False)
+    z = node("Div", node("Sub", x, constant("x_shift", fit.x_scaler.shift)), constant("x_scale", fit.x_scaler.scale))
     stack = layers(fit)
     for i, (w, b) in enumerate(stack):  # z (n, d) @ w (members, d, h) broadcasts to (members, n, h)
         z = node("Add", node("MatMul", z, constant(f"w{i}", w)), constant(f"b{i}", b[:, None, :]))
         z = activation(fit.network.activation if i < len(stack) - 1 else fit.network.output_activation, z)
     z = node("Add", node("Mul", z, constant("y_scale", fit.y_scaler.scale)), constant("y_shift", fit.y_scaler.shift))
+    z = logged(fit.y_scaler, z, "y", inverse=True)
     nodes.append(helper.make_node("ReduceMean", [z], ["Y"], axes=[0], keepdims=0))  # over the members
 
     d, k = len(fit.inputs), len(fit.outputs)

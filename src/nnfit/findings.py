@@ -25,6 +25,7 @@ from .codes import (
     OVERFIT_FLOOR,
     OVERFIT_RATIO,
     SEVERITIES,
+    SOLVED,
     STAGES,
     STARVED_EARLY,
     STARVED_FRACTION,
@@ -174,7 +175,9 @@ def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Find
     if not recipe.repeat_batch:
         return []
     batch = recipe.batch(n_train)
-    steps = f"{recipe.total_steps(n_train)} steps" if recipe.total_steps(n_train) else f"{recipe.budget:g} s of steps"
+    steps = (
+        f"{recipe.total_steps(n_train)} steps" if recipe.total_steps(n_train) else f"{recipe.time_limit:g} s of steps"
+    )
     return [
         Finding(
             "repeated-batch",
@@ -230,6 +233,8 @@ class Watch(Callback):
 
     def _flat(self, event: ChunkEnd) -> Finding | None:
         if any(f.code == "flat-loss" for f in self.findings):
+            return None
+        if event.val_rrmse is not None and event.val_rrmse <= SOLVED:  # nothing left to change
             return None
         if event.grad_norm == 0.0:
             return Finding(
@@ -302,13 +307,19 @@ def dead_units(network: Network, params, X_scaled: np.ndarray) -> list[Finding]:
 
 
 def after(
-    evaluation: dict[str, dict], train: dict[str, float], val: dict[str, float] | None, prediction_spread: float
+    recipe: Recipe,
+    evaluation: dict[str, dict],
+    train: dict[str, float],
+    val: dict[str, float] | None,
+    prediction_spread: float,
 ) -> list[Finding]:
     """Checks on the finished fit: constant output, under- and overfitting, extrapolation error.
 
     `train`/`val` are metrics on those splits; `prediction_spread` is std(predictions)/std(targets)
-    on the test split.
+    on the test split. A fix never names a setting the recipe already has.
     """
+    wider = ",".join(str(2 * width) for width in recipe.hidden)
+    narrower = ",".join(str(max(width // 2, 1)) for width in recipe.hidden)
     findings = []
     if prediction_spread < CONSTANT_SPREAD:
         findings.append(
@@ -329,7 +340,7 @@ def after(
                     "underfit",
                     "warning",
                     f"train rRMSE {t:.3g} and validation rRMSE {v:.3g} are both high and close",
-                    "more capacity (--hidden 64,64 or wider) or more --steps",
+                    f"more capacity (--hidden {wider}) or more --steps",
                     "after",
                 )
             )
@@ -339,7 +350,8 @@ def after(
                     "overfit",
                     "warning",
                     f"validation rRMSE {v:.3g} is {v / max(t, 1e-300):.1f}x the train rRMSE {t:.3g}",
-                    "more --samples, a smaller --hidden, or --early-stopping",
+                    f"more --samples, a smaller --hidden ({narrower})"
+                    + ("" if recipe.early_stopping else ", or --early-stopping"),
                     "after",
                 )
             )

@@ -98,12 +98,20 @@ class Recipe(Settings):
 
     section: ClassVar[str] = "recipe"
 
+    auto: bool = setting(
+        True,
+        "bool",
+        "choose the fields left at auto (model, activation, input and output scaling) by probing "
+        "candidates on the data; --no-auto takes the fixed defaults (mlp, gelu, standard scaling)",
+        "no fixed recipe suits every target: a power law is linear in log-log coordinates, an oscillation "
+        "wants sin units, a kink ReLU ones; short probes tell them apart for a few seconds",
+    )
     model: str = setting(
-        "mlp",
+        "auto",
         "choice",
-        "network kind",
+        "network kind (auto: a multilayer perceptron, or a linear model when none beats it)",
         "a multilayer perceptron fits nonlinear targets; choose linear to read a linear rule's weights",
-        choices=("mlp", "linear"),
+        choices=("auto", "mlp", "linear"),
     )
     hidden: tuple[int, ...] = setting(
         (64, 64),
@@ -113,13 +121,13 @@ class Recipe(Settings):
         gt=0,
     )
     activation: str = setting(
-        "gelu",
+        "auto",
         "choice",
-        "hidden activation",
+        "hidden activation (auto: gelu, sin or relu, whichever probes best)",
         "smooth, yet nearly linear for large inputs: on the 11 targets of benchmarks/time_to_accuracy.py "
         "it reached 1.5-12x lower rRMSE in 10 s than tanh on 8, the same on 2, 1.7x higher on log(x) + 1/x; "
         "ReLU's kinks stall below rRMSE 1e-3 on smooth targets",
-        choices=("relu", "tanh", "gelu", "silu", "sigmoid", "sin"),
+        choices=("auto", "relu", "tanh", "gelu", "silu", "sigmoid", "sin"),
     )
     output_activation: str = setting(
         "none",
@@ -202,7 +210,7 @@ class Recipe(Settings):
         gt=0,
         optional=True,
     )
-    time_budget: float | None = setting(
+    budget: float | None = setting(
         None,
         "seconds",
         "train for this long, compilation included: 30s, 2m, 1h "
@@ -210,7 +218,6 @@ class Recipe(Settings):
         "the step count sets the length, so the same recipe gives the same numbers on any machine",
         gt=0,
         optional=True,
-        flag="--budget",
     )
     target_rrmse: float | None = setting(
         None,
@@ -228,18 +235,19 @@ class Recipe(Settings):
         "fresh shuffled batches show the network all the data; one batch repeated is the seed-000 mistake",
     )
     input_scaling: str = setting(
-        "standard",
+        "auto",
         "choice",
-        "input scaling, fitted on the training split",
+        "input scaling, fitted on the training split; log: the log of each one-signed input, "
+        "then standard (auto: whichever probes best)",
         "inputs of order 1 keep units out of saturation whatever the user's units (x in 1..1000)",
-        choices=("standard", "minmax", "none"),
+        choices=("auto", "standard", "log", "minmax", "none"),
     )
     output_scaling: str = setting(
-        "standard",
+        "auto",
         "choice",
-        "output scaling, fitted on the training split",
+        "output scaling, fitted on the training split; log as for inputs (auto: whichever probes best)",
         "targets of order 1 match the initial weights; raw targets of 1e6 take thousands of steps to reach",
-        choices=("standard", "minmax", "none"),
+        choices=("auto", "standard", "log", "minmax", "none"),
     )
     early_stopping: bool = setting(
         True,
@@ -328,15 +336,32 @@ class Recipe(Settings):
         if self.epochs is not None and self.steps is not None:
             raise RecipeError(f"give 'epochs' or 'steps', not both; got epochs={self.epochs}, steps={self.steps}")
 
+    # What each field left at auto becomes with --no-auto, or where the probes do not choose it.
+    FIXED: ClassVar[dict[str, str]] = {
+        "model": "mlp",
+        "activation": "gelu",
+        "input_scaling": "standard",
+        "output_scaling": "standard",
+    }
+
     @property
-    def budget(self) -> float | None:
-        """Seconds of training allowed: the time budget, else TARGET_BUDGET when there is a target."""
-        return self.time_budget or (self.TARGET_BUDGET if self.target_rrmse is not None else None)
+    def undecided(self) -> tuple[str, ...]:
+        """The fields still at auto, which the probes of `nnfit.auto` choose."""
+        return tuple(name for name in self.FIXED if getattr(self, name) == "auto")
+
+    def fixed(self) -> Recipe:
+        """This recipe with every field left at auto set to its fixed default."""
+        return self.replace(**{name: self.FIXED[name] for name in self.undecided})
+
+    @property
+    def time_limit(self) -> float | None:
+        """Seconds of training allowed: the budget, else TARGET_BUDGET when there is a target."""
+        return self.budget or (self.TARGET_BUDGET if self.target_rrmse is not None else None)
 
     @property
     def open_ended(self) -> bool:
         """True when no step count is set and the run goes on until its budget or its target."""
-        return self.budget is not None and self.steps is None and self.epochs is None
+        return self.time_limit is not None and self.steps is None and self.epochs is None
 
     @property
     def paced(self) -> bool:
@@ -362,6 +387,8 @@ class Recipe(Settings):
     def summary(self) -> str:
         """The recipe in one line, e.g. ``mlp 64-64 gelu | adam lr 0.01 cosine | batch 128 ...``."""
         body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.hidden))} {self.activation}"
+        if self.model == "auto":
+            body = f"auto ({body}, or linear)"
         if self.output_activation != "none":
             body += f" -> {self.output_activation}"
         length = (
@@ -369,9 +396,9 @@ class Recipe(Settings):
             if self.epochs
             else f"{self.steps} steps"
             if self.steps
-            else f"{self.budget:g} s"
+            else f"{self.time_limit:g} s"
             if self.paced
-            else f"to rRMSE {self.target_rrmse:g} within {self.budget:g} s"
+            else f"to rRMSE {self.target_rrmse:g} within {self.time_limit:g} s"
             if self.open_ended
             else f"{self.DEFAULT_STEPS} steps"
         )

@@ -33,6 +33,7 @@ def summary_html(fit: Fit) -> str:
     parts = [
         f"<p><b>{_e(fit.target.describe())}</b> over <code>{_e(str(fit.domain))}</code></p>",
         f"<p>recipe: <code>{_e(fit.recipe.summary())}</code></p>",
+        *([f"<p>chosen: {_e(fit.choice['reason'])}</p>"] if fit.choice else []),
     ]
     if fit.info:
         parts.append(

@@ -40,6 +40,8 @@ class Fit:
     findings: list[Finding] = field(default_factory=list, repr=False)  # the doctor's, most telling first
     # the points each evaluation set was measured on: name -> (X (n, d), y (n, k)), for the plots
     points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    # what the automatic recipe chose and why (`nnfit.auto.Choice.to_dict`); None when nothing was left to choose
+    choice: dict[str, Any] | None = field(default=None, repr=False)
     info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
     run_dir: Path | None = None
 

@@ -11,7 +11,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import data
+from . import auto, data
 from . import findings as checks
 from .callbacks import AccuracyTarget, EarlyStopping, History
 from .checkpoint import Checkpointer
@@ -52,7 +52,7 @@ def fit(
     task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
     rng = np.random.default_rng(recipe.seed)
     resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
-    budget = max(recipe.budget - (time.perf_counter() - started), 0.0) if recipe.budget else None  # whole fit
+    budget = max(recipe.time_limit - (time.perf_counter() - started), 0.0) if recipe.time_limit else None  # whole fit
     return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks, budget)
 
 
@@ -82,8 +82,9 @@ def doctor(
                 "before",
             )
         ]
-    probe_budget = min(recipe.budget or math.inf, probe_seconds)
-    probe = train(resolved, domain_obj, dataset, task, recipe, rng, budget=probe_budget)
+    probe_budget = min(recipe.time_limit or math.inf, probe_seconds)
+    # the fixed defaults stand in for fields left at auto: the doctor looks at the user's choices
+    probe = train(resolved, domain_obj, dataset, task, recipe.fixed(), rng, budget=probe_budget)
     return [f for f in probe.findings if f.stage != "after"]
 
 
@@ -117,13 +118,48 @@ def train(
     checkpoints: Path | None = None,
     resume: dict[str, Any] | None = None,
 ) -> Fit:
-    """Scale, train, evaluate and diagnose on an already built dataset, for at most `budget` seconds
-    of training (default: the recipe's budget). With `checkpoints`, a folder, the run's state is
-    written there every `recipe.checkpoint_every` seconds; `resume` is such a state to go on from."""
+    """Choose the fields left at auto, then scale, train, evaluate and diagnose on an already built
+    dataset, for at most `budget` seconds in all (default: the recipe's time limit). With
+    `checkpoints`, a folder, the run's state is written there every `recipe.checkpoint_every`
+    seconds; `resume` is such a state to go on from."""
     if recipe.early_stopping and len(dataset.val) == 0:
         raise RecipeError(
             "early stopping needs a validation split: give split with validation > 0, or set early_stopping to false"
         )
+    X_train, y_train = dataset.part("train")
+    X_val, y_val = dataset.part("val")
+    started = time.perf_counter()
+    budget = budget if budget is not None else recipe.time_limit
+    recipe = auto.sized(recipe, len(X_train), measured=not target.known)
+    recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
+    if budget is not None:
+        budget = max(budget - (time.perf_counter() - started), 0.0)
+    result = _train(target, domain, dataset, task, recipe, rng, callbacks, budget, checkpoints, resume)
+    if choice is not None and len(X_val):
+        data = (X_train, y_train, X_val, y_val)
+        sound = not any(f.severity == "error" for f in result.findings)
+        choice, linear = auto.settle(choice, result.recipe, data, result.predict(X_val), result.info["steps"], sound)
+        if linear is not None:  # the user gets the better model
+            result = _train(target, domain, dataset, task, auto.as_linear(recipe, linear), rng, callbacks)
+    if choice is not None:
+        result.choice = choice.to_dict()
+        result.info["choice_seconds"] = choice.seconds
+    return result
+
+
+def _train(
+    target: Target,
+    domain: Domain,
+    dataset: data.Dataset,
+    task: Task,
+    recipe: Recipe,
+    rng: np.random.Generator,
+    callbacks: Sequence[Callback],
+    budget: float | None = None,
+    checkpoints: Path | None = None,
+    resume: dict[str, Any] | None = None,
+) -> Fit:
+    """`train` for a recipe with every field decided."""
     queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
@@ -207,7 +243,7 @@ def _after(result: Fit, dataset: data.Dataset) -> list[Finding]:
         spread = float(np.mean(result.predict(X_spread).std(axis=0) / y_spread.std(axis=0)))
     train_metrics = metrics(y_train, result.predict(X_train))
     val_metrics = metrics(y_val, result.predict(X_val)) if len(X_val) else None
-    return checks.after(result.evaluation, train_metrics, val_metrics, spread)
+    return checks.after(result.recipe, result.evaluation, train_metrics, val_metrics, spread)
 
 
 def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:

@@ -2,7 +2,8 @@
 
     recipe.yaml        the task and recipe it ran (`nnfit fit --config RUN/recipe.yaml` reruns it)
     model.safetensors  weights, scalers; metadata: format version, network, names, domain, target
-    metrics.json       evaluation per set and the query table (same recipe and seed: same file)
+    metrics.json       evaluation per set, the query table, the findings and what the automatic
+                       recipe chose, with its evidence (same recipe and seed: same file)
     history.json       loss and learning rate per validation check
     run.json           steps, wall time and why training stopped (differs between runs)
     points.npz         the points each evaluation set was measured on, for the plots
@@ -144,6 +145,7 @@ def _write(fit: Fit, folder: Path, report: bool) -> None:
             "evaluation": fit.evaluation,
             "queries": [q.to_dict() for q in fit.queries],
             "findings": [f.to_dict() for f in fit.findings],
+            "choice": fit.choice,
         },
     )
     _write_json(folder / "history.json", fit.history)
@@ -196,6 +198,10 @@ def load(path: str | Path) -> Fit:
     except (OSError, ValueError) as exc:
         raise RunDirError(f"{path}/points.npz cannot be read ({exc})") from None
     points = {key[:-2]: (stored[key], stored[key[:-2] + "/y"]) for key in stored if key.endswith("/X")}
+    x_scaler, y_scaler = (
+        Scaler(kind, tensors[f"{p}_shift"], tensors[f"{p}_scale"], tensors.get(f"{p}_pivot"))
+        for p, kind in zip("xy", meta["scaling"])
+    )
     return Fit(
         task,
         recipe,
@@ -203,8 +209,8 @@ def load(path: str | Path) -> Fit:
         domain,
         network,
         params,
-        Scaler(meta["scaling"][0], tensors["x_shift"], tensors["x_scale"]),
-        Scaler(meta["scaling"][1], tensors["y_shift"], tensors["y_scale"]),
+        x_scaler,
+        y_scaler,
         history=_read_json(path / "history.json"),
         evaluation=metrics["evaluation"],
         queries=[
@@ -217,6 +223,7 @@ def load(path: str | Path) -> Fit:
             for q in metrics["queries"]
         ],
         findings=[Finding(**f) for f in metrics.get("findings", [])],
+        choice=metrics.get("choice"),
         points=points,
         info=run,
         run_dir=path,
@@ -231,6 +238,8 @@ def _tensors(fit: Fit) -> dict[str, np.ndarray]:
     for prefix, scaler in (("x", fit.x_scaler), ("y", fit.y_scaler)):
         tensors[f"{prefix}_shift"] = np.asarray(scaler.shift, np.float64)
         tensors[f"{prefix}_scale"] = np.asarray(scaler.scale, np.float64)
+        if scaler.logged.any():
+            tensors[f"{prefix}_pivot"] = np.asarray(scaler.pivot, np.float64)
     return tensors
 
 

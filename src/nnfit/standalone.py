@@ -47,16 +47,20 @@ def predict(X):
     """Predictions (n, k) at X (n, d) or (d,): the mean over the ensemble's members when there are several."""
     X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
     # scaling in float64, the network in the precision it was trained in (that of its weights)
+    X = _logged(X, _W.get("x_pivot"), inverse=False)
     h = ((X - _W["x_shift"]) / _W["x_scale"]).astype(_W["w0"].dtype)[None]  # (1, n, d): broadcast over members
     hidden, output = _HIDDEN[str(_W["activation"])], _OUTPUT[str(_W["output_activation"])]
     for i in range(_LAYERS):
         h = h @ _W[f"w{i}"] + _W[f"b{i}"][:, None, :]  # w (members, n_in, n_out), b (members, n_out)
         h = hidden(h) if i < _LAYERS - 1 else output(h)
-    return (h.astype(np.float64) * _W["y_scale"] + _W["y_shift"]).mean(axis=0)
+    return _logged(h.astype(np.float64) * _W["y_scale"] + _W["y_shift"], _W.get("y_pivot"), inverse=True).mean(axis=0)
 
 
-def inside(X):
-    """Whether each row of X (n, d) lies in the training domain, where the fit can be trusted."""
-    X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
-    lo, hi = _W["domain_lo"], _W["domain_hi"]
-    return np.all((X >= lo) & (X <= hi), axis=1)
+def _logged(values, pivot, inverse):
+    """log(max(v / pivot, 1)) on the columns with a non-zero pivot (the log transform), or its inverse."""
+    if pivot is None or not np.any(pivot):
+        return values
+    safe = np.where(pivot != 0, pivot, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        changed = np.exp(values) * safe if inverse else np.log(np.maximum(values / safe, 1.0))
+    return np.where(pivot != 0, changed, values)

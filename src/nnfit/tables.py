@@ -30,6 +30,8 @@ def print_summary(result: Fit, path: Path) -> None:
     info = result.info
     out.print(f"[bold]nnfit[/] {result.target.describe()} over {result.domain}")
     out.print(f"recipe  {result.recipe.summary()}")
+    if result.choice:
+        out.print(f"chosen  {result.choice['reason']} ({info.get('choice_seconds', 0):.1f} s of probes)")
     resumed = f", resumed from step {info['resumed_from']}" if info.get("resumed_from") is not None else ""
     out.print(
         f"trained {info['steps']} steps in {info['seconds']:.1f} s — {info['stop_reason']}{resumed} "

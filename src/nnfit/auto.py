@@ -1,0 +1,295 @@
+"""The automatic recipe: the fields left at auto are chosen by trying candidates on the data.
+
+Candidates follow from the task, never from the formula's text: a log transform is tried for
+inputs and outputs of one sign that span a ratio (a product of powers is linear in log-log
+coordinates), and gelu, sin and relu units (smooth, oscillating, kinked targets). Each network
+candidate trains for a short share of the run; a linear model is solved exactly in every
+coordinate system, as the baseline that a network has to beat. The winner is chosen on the
+validation split, in the user's units, and the evidence is kept in the `Choice`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import asdict, dataclass, replace
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .evaluate import metrics
+from .models import Network
+from .recipe import Recipe
+from .scaling import Scaler, loggable
+from .train import Trainer
+
+# A column is offered the log transform when its largest |value| is at least this many times its
+# smallest: below, the log is nearly affine over the data and the choice is noise.
+LOG_SPAN = 2.0
+# Each network candidate trains for a share of the run's steps, within bounds. Coordinates rank
+# early: a tenth. Unit types rank late, since sin units start slower than gelu ones and overtake
+# them on oscillating targets (sin(x*y)**2: gelu ahead at 2000 of 20 000 steps, sin at 5000).
+SCALING_PROBE = (0.1, 200, 2000)  # share of the run, fewest and most steps
+ACTIVATION_PROBE = (0.25, 500, 5000)
+# A run shorter than this has no steps to share with probes that could tell networks apart: its
+# network takes the fixed defaults (the linear baseline, solved exactly, is still measured).
+SHORTEST_PROBED = 5000
+SHORTEST_PROBED_SECONDS = 5.0  # likewise for a time budget
+# A linear model this close on validation needs no network: none gets measurably closer in float32.
+EXACT = 1e-5
+ACTIVATIONS = ("gelu", "sin", "relu")  # smooth, oscillating, kinked; the first is the fixed default
+# The linear model, when it wins, is refined by L-BFGS from the network's starting point: a convex
+# problem that converges within a few dozen steps to the closed-form solution.
+LINEAR_STEPS = 200
+# Samples of a formula are exact: twice the fixed recipe's steps cut the test rRMSE about 3x
+# (6.2e-4 to 2.1e-4 on three textbook formulas) for 2 s more on 2 cores.
+FORMULA_STEPS = 40_000
+# Measured rows may carry noise, which a network learns by heart after enough passes; sampled
+# formulas are exact, and take the default steps. A few hundred epochs fit what can be fitted.
+DATA_EPOCHS = 500
+CHECKS_PER_RUN = 40  # validation checks in a short run, so that the best weights are found in time
+# How far, in standard errors of the mean, the network's squared error per validation row must
+# lie below the linear baseline's for the network to be kept: one-sided, about 98 %.
+SIGNIFICANCE = 2.0
+# A candidate replaces the fixed default (standard scaling, gelu units) only when its probe is
+# this much better: short probes rank close candidates by chance, and the default is the best
+# on average (relu beat gelu by 1.1x in a probe of the Lorentz factor, then lost 3.7x in the run).
+MARGIN = 1.5
+_NAMES = {("standard", "standard"): "standard scaling", ("log", "log"): "log-log"}
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One candidate and how it did: validation rRMSE in the user's units after `steps` steps
+    (0 for the linear model, solved exactly)."""
+
+    model: str
+    activation: str  # "" for the linear model, which has none
+    input_scaling: str
+    output_scaling: str
+    val_rrmse: float
+    steps: int
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The recipe fields it sets: model, activation (not for the linear model) and scalings."""
+        return {name: getattr(self, name) for name in Recipe.FIXED if getattr(self, name)}
+
+    def label(self) -> str:
+        """In words, e.g. "log-log mlp gelu" or "linear (standard scaling)"."""
+        scaling = _NAMES.get((self.input_scaling, self.output_scaling))
+        if scaling is None:
+            scaling = f"{self.input_scaling} inputs, {self.output_scaling} output"
+        return f"linear ({scaling})" if self.model == "linear" else f"{scaling} {self.activation} mlp"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the automatic recipe chose (field -> value), from which trials, in how many seconds."""
+
+    winner: int  # which of the trials was chosen
+    trials: tuple[Trial, ...]
+    seconds: float
+    note: str = ""  # why the winner was not probed, when it was not
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        return self.trials[self.winner].fields
+
+    def reason(self) -> str:
+        """One line of evidence: the winner's validation rRMSE against the best of the others,
+        among trials as long as the winner's where there are some."""
+        winner = self.trials[self.winner]
+        others = [t for t in self.trials if t.fields != winner.fields]
+        if winner.model != "linear" and winner.steps == 0:  # chosen without a probe: the note says why
+            baseline = [t.val_rrmse for t in others if t.model == "linear"]
+            return f"{winner.label()}: {self.note}" + (
+                f"; the linear baseline reached {min(baseline):.2g}" if baseline else ""
+            )
+        text = f"{winner.label()}: validation rRMSE {winner.val_rrmse:.2g}"
+        if self.note:
+            return f"{text}; {self.note}"
+        peers = [t for t in others if t.steps == winner.steps] or others
+        if not peers:
+            return text
+        runner_up = min(peers, key=lambda t: t.val_rrmse)
+        return f"{text} against {runner_up.val_rrmse:.2g} for {runner_up.label()}"
+
+    def to_dict(self) -> dict:
+        """Plain values, reproducible (the seconds are left out): what metrics.json keeps."""
+        return {
+            "chosen": self.chosen,
+            "reason": self.reason(),
+            "winner": self.winner,
+            "trials": [asdict(t) for t in self.trials],
+        }
+
+
+def choose(
+    recipe: Recipe,
+    X: np.ndarray,
+    y: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    budget: float | None = None,
+) -> tuple[Recipe, Choice | None]:
+    """The recipe with every field left at auto chosen on training data X (n, d), y (n, k) and
+    validation data (the training data when there is none), in the user's units, within about
+    half of `budget` seconds. Returns it with the evidence; None when nothing was left to choose."""
+    if not recipe.undecided:
+        return recipe, None
+    if not recipe.auto:
+        return recipe.fixed(), None
+    started = time.perf_counter()
+    if not len(X_val):
+        X_val, y_val = X, y
+    input_kinds = _scalings(recipe.input_scaling, X)
+    output_kinds = _scalings(recipe.output_scaling, y)
+    pairs = list(itertools.product(input_kinds, output_kinds))
+    trials: list[Trial] = []
+    # an ensemble's members would be one and the same linear model: it asks for networks
+    if recipe.model == "linear" or (recipe.model == "auto" and recipe.ensemble == 1):
+        trials += [_linear(X, y, X_val, y_val, ins, outs) for ins, outs in pairs]
+        baseline = min(trials, key=lambda t: t.val_rrmse)
+        if recipe.model == "linear" or baseline.val_rrmse <= EXACT:
+            return _chosen(recipe, baseline, trials, started)
+    total = recipe.total_steps(len(X)) or Recipe.DEFAULT_STEPS
+    short = total < SHORTEST_PROBED or (budget is not None and budget < SHORTEST_PROBED_SECONDS)
+    unprobed = recipe.replace(model="mlp").fixed()
+    if short or (len(pairs) == 1 and recipe.activation != "auto"):
+        pair = (unprobed.input_scaling, unprobed.output_scaling) if short else pairs[0]
+        stand_in = Trial("mlp", unprobed.activation, *pair, np.nan, 0)
+        note = "too short a run to probe networks" if short else "the only network candidate"
+        return _chosen(recipe, stand_in, [*trials, stand_in], started, note)
+    limit = None if budget is None else budget / 2 / (len(pairs) + len(ACTIVATIONS))
+    length = lambda share, least, most: int(np.clip(share * total, least, most))
+    probe = unprobed.replace(
+        activation="gelu" if recipe.activation == "auto" else recipe.activation,
+        steps=length(*SCALING_PROBE),
+        epochs=None,
+        budget=None,
+        target_rrmse=None,
+        early_stopping=False,
+        ensemble=1,
+        checkpoint_every=None,
+    )
+    networks: list[Trial] = []
+    ins, outs = pairs[0]
+    if len(pairs) > 1:  # coordinates first, with the default units
+        networks = [_network_trial(probe, X, y, X_val, y_val, *pair, limit) for pair in pairs]
+        best = _preferred(networks)
+        ins, outs = best.input_scaling, best.output_scaling
+    if recipe.activation == "auto":  # then units, in those coordinates
+        probe = probe.replace(steps=length(*ACTIVATION_PROBE))
+        units = [_network_trial(probe.replace(activation=a), X, y, X_val, y_val, ins, outs, limit) for a in ACTIVATIONS]
+        networks += units
+        best = _preferred(units)
+    return _chosen(recipe, best, trials + networks, started)
+
+
+def sized(recipe: Recipe, n_train: int, measured: bool) -> Recipe:
+    """The run's length when none is named: for data that were measured (a file, arrays) at most
+    DATA_EPOCHS passes, checked CHECKS_PER_RUN times; for samples of a formula, FORMULA_STEPS."""
+    if not recipe.auto or recipe.steps or recipe.epochs or recipe.open_ended:
+        return recipe
+    if not measured:
+        return recipe.replace(steps=FORMULA_STEPS)
+    if Recipe.DEFAULT_STEPS <= DATA_EPOCHS * recipe.steps_per_epoch(n_train):
+        return recipe
+    total = DATA_EPOCHS * recipe.steps_per_epoch(n_train)
+    return recipe.replace(epochs=DATA_EPOCHS, eval_every=max(1, min(recipe.eval_every, total // CHECKS_PER_RUN)))
+
+
+def settle(
+    choice: Choice, recipe: Recipe, data: tuple[np.ndarray, ...], predicted: np.ndarray, steps: int, sound: bool
+) -> tuple[Choice, Trial | None]:
+    """The choice once the chosen network has trained (`recipe`, `steps` steps), with the linear
+    baseline's trial when the network does not beat it: the user then gets the linear model. A
+    network the doctor found broken (`sound` false) is kept, to be shown with its diagnosis.
+
+    data: X, y, X_val, y_val; predicted: the network at X_val. The network's validation error is
+    optimistic (its weights were kept for being best there) and a small split is noisy, so it must
+    beat the baseline row by row by SIGNIFICANCE standard errors: otherwise the simpler model stands.
+    """
+    linear = min((t for t in choice.trials if t.model == "linear"), key=lambda t: t.val_rrmse, default=None)
+    X, y, X_val, y_val = data
+    if recipe.model == "linear" or linear is None or not len(X_val) or not sound:
+        return choice, None
+    baseline = _linear_prediction(X, y, X_val, linear.input_scaling, linear.output_scaling)
+    spread = np.where(y_val.std(axis=0) > 0, y_val.std(axis=0), 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gain = np.mean(((baseline - y_val) / spread) ** 2 - ((predicted - y_val) / spread) ** 2, axis=1)
+    if np.isfinite(gain).all() and gain.mean() > SIGNIFICANCE * gain.std() / np.sqrt(len(gain)):
+        return choice, None
+    val_rrmse = _rrmse(y_val, predicted)
+    trained = Trial("mlp", recipe.activation, recipe.input_scaling, recipe.output_scaling, val_rrmse, steps)
+    note = f"no network beat it: the trained {trained.label()} reached {val_rrmse:.2g}"
+    trials = (*choice.trials, trained)
+    return replace(choice, winner=trials.index(linear), trials=trials, note=note), linear
+
+
+def as_linear(recipe: Recipe, trial: Trial) -> Recipe:
+    """The recipe that trains the linear model of `trial`: by L-BFGS, for the steps named if fewer."""
+    steps = min(recipe.steps or LINEAR_STEPS, LINEAR_STEPS)
+    return recipe.replace(**trial.fields, optimizer="lbfgs", steps=steps, epochs=None)
+
+
+def _chosen(
+    recipe: Recipe, winner: Trial, trials: list[Trial], started: float, note: str = ""
+) -> tuple[Recipe, Choice]:
+    chosen = {name: value for name, value in winner.fields.items() if name in recipe.undecided}
+    # a linear model chosen here comes with its solver; one the user named keeps the user's optimizer
+    chosen_linear = winner.model == "linear" and "model" in recipe.undecided
+    resolved = as_linear(recipe, winner) if chosen_linear else recipe.replace(**chosen)
+    return resolved.fixed(), Choice(trials.index(winner), tuple(trials), time.perf_counter() - started, note)
+
+
+def _preferred(trials: list[Trial]) -> Trial:
+    """The best trial, unless the first (the fixed default's) is within MARGIN of it."""
+    best = min(trials, key=lambda t: t.val_rrmse)
+    return best if best.val_rrmse * MARGIN < trials[0].val_rrmse else trials[0]
+
+
+def _scalings(kind: str, values: np.ndarray) -> list[str]:
+    """The scalings worth trying for columns `values` (n, d): log too when a column spans LOG_SPAN."""
+    if kind != "auto":
+        return [kind]
+    magnitude = np.abs(values)
+    spans = magnitude.max(axis=0) >= LOG_SPAN * magnitude.min(axis=0)
+    return ["standard", "log"] if np.any(loggable(values) & spans) else ["standard"]
+
+
+def _rrmse(y: np.ndarray, prediction: np.ndarray) -> float:
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged candidate: infinite error
+        value = metrics(y, prediction)["rrmse"]
+    return value if np.isfinite(value) else np.inf
+
+
+def _linear(X, y, X_val, y_val, ins: str, outs: str) -> Trial:
+    """The least-squares linear model in the coordinates of (ins, outs), solved exactly."""
+    return Trial("linear", "", ins, outs, _rrmse(y_val, _linear_prediction(X, y, X_val, ins, outs)), 0)
+
+
+def _linear_prediction(X, y, X_val, ins: str, outs: str) -> np.ndarray:
+    """Predictions (m, k) at X_val of the least-squares linear model of y on X in (ins, outs) coordinates."""
+    xs, ys = Scaler.fit(X, ins), Scaler.fit(y, outs)
+    design = np.column_stack([xs.transform(X), np.ones(len(X))])
+    coef, *_ = np.linalg.lstsq(design, ys.transform(y), rcond=None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return ys.inverse(np.column_stack([xs.transform(X_val), np.ones(len(X_val))]) @ coef)
+
+
+def _network_trial(probe: Recipe, X, y, X_val, y_val, ins: str, outs: str, limit: float | None) -> Trial:
+    """A short training of the probe recipe's network in the coordinates of (ins, outs)."""
+    xs, ys = Scaler.fit(X, ins), Scaler.fit(y, outs)
+    network = Network.build("mlp", X.shape[1], y.shape[1], probe.hidden, probe.activation, probe.output_activation)
+    recipe = probe.replace(input_scaling=ins, output_scaling=outs)
+    trainer = Trainer(network, recipe, (), limit)
+    Zv = xs.transform(X_val)
+    params = trainer.run(xs.transform(X), ys.transform(y), Zv, ys.transform(y_val), jax.random.key(probe.seed))
+    with jax.enable_x64(recipe.dtype == "float64"):
+        out = np.asarray(network(params, jnp.asarray(Zv, params[0]["w"].dtype)), np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        prediction = ys.inverse(out)
+    return Trial("mlp", probe.activation, ins, outs, _rrmse(y_val, prediction), trainer.step)
