@@ -33,6 +33,7 @@ def script(name: str):
         ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
         ("formula_suite", ["--only", "pendulum", "ideal-gas", "--fixed"], {"formulas", "summary"}),
         ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
+        ("scaling", ["--samples", "1000", "--steps", "300", "--inputs"], {"samples", "inputs"}),
     ],
 )
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):

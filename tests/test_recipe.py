@@ -10,7 +10,13 @@ from nnfit.recipe import Recipe, Task
 def test_default_recipe_is_the_correct_one():
     recipe = Recipe()
     assert recipe.output_activation == "none"
-    assert recipe.auto and recipe.undecided == ("model", "activation", "input_scaling", "output_scaling")
+    assert recipe.auto and recipe.undecided == (
+        "model",
+        "activation",
+        "input_scaling",
+        "output_scaling",
+        "weight_decay",
+    )
     fixed = recipe.fixed()
     assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling) == (
         "mlp",

@@ -43,10 +43,14 @@ class Comparison:
         """Validation rRMSE against training time, and error against distance from the domain."""
         curves = Figure(figsize=(7, 4), layout="constrained")
         ax = curves.add_subplot()
+        plotted = []
         for name, fit in zip(self.names, self.fits):
             records = [r for r in fit.history if r.get("val_rrmse") is not None]
+            plotted += [r["val_rrmse"] for r in records]
             ax.plot([r["elapsed"] for r in records], [r["val_rrmse"] for r in records], label=name)
-        ax.set(xlabel="training time (s)", ylabel="validation rRMSE", yscale="log", title="training")
+        ax.set(xlabel="training time (s)", ylabel="validation rRMSE", title="training")
+        if any(v > 0 for v in plotted):  # a log axis needs a positive value to show
+            ax.set_yscale("log")
         ax.legend(fontsize=8)
         extrapolation = Figure(figsize=(7, 4), layout="constrained")
         ax = extrapolation.add_subplot()

@@ -78,7 +78,7 @@ def prepare(
     if domain is None:  # match_domain has named the missing ranges unless the target has no inputs
         raise DomainError('no domain: give every input a range, e.g. --domain "x=0:1"')
     fitted, domain = fitted.reordered(order), domain.reorder(order)
-    dataset = sample(fitted, domain, task.samples, task.sampling, task.split, rng)
+    dataset = sample(fitted, domain, task.sample_count(len(domain.names)), task.sampling, task.split, rng)
     return fitted, domain, dataset
 
 

@@ -130,11 +130,27 @@ def train(
     X_val, y_val = dataset.part("val")
     started = time.perf_counter()
     budget = budget if budget is not None else recipe.time_limit
-    recipe = auto.sized(recipe, len(X_train), measured=not target.known)
+    measured = not target.known
+    recipe = auto.sized(recipe, len(X_train), X_train.shape[1], measured)
+    penalty = recipe.weight_decay is None and recipe.auto and measured
+    if not penalty:  # exact samples of a formula: nothing to regularise against
+        recipe = recipe.replace(weight_decay=recipe.weight_decay or 0.0)
     recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
-    if budget is not None:
-        budget = max(budget - (time.perf_counter() - started), 0.0)
-    result = _train(target, domain, dataset, task, recipe, rng, callbacks, budget, checkpoints, resume)
+
+    def left() -> float | None:
+        """Seconds of the budget still unspent; None when there is no budget."""
+        return None if budget is None else max(budget - (time.perf_counter() - started), 0.0)
+
+    result = _train(target, domain, dataset, task, recipe, rng, callbacks, left(), checkpoints, resume)
+    # a network that learned noisy rows by heart trains again with a penalty, if there is time for it
+    penalty = penalty and result.recipe.model == "mlp" and len(X_val) > 0 and not resume
+    time_left = budget is None or (left() or 0.0) > result.info["seconds"]
+    if choice is not None and penalty and time_left and auto.overfitted(result.history):
+        decayed = result.recipe.replace(weight_decay=auto.WEIGHT_DECAY)
+        retry = _train(target, domain, dataset, task, decayed, rng, callbacks, left(), checkpoints)
+        runs = [(r.recipe, r.info["steps"]) for r in (result, retry)]
+        choice, best = auto.penalised(choice, runs, [r.predict(X_val) for r in (result, retry)], y_val)
+        result = (result, retry)[best]
     if choice is not None and len(X_val):
         data = (X_train, y_train, X_val, y_val)
         sound = not any(f.severity == "error" for f in result.findings)

@@ -249,7 +249,7 @@ def programs_for(network: Network, recipe: Recipe) -> Programs:
     """`build_programs` for this network and recipe, kept by the fields they depend on: probes,
     folds and repeated fits of one shape then compile once per process."""
     plateau = (recipe.decay_rate, recipe.decay_steps) if recipe.schedule == "plateau" else None
-    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau)
+    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay)
     if key not in _PROGRAMS:
         if len(_PROGRAMS) >= _PROGRAMS_KEPT:
             _PROGRAMS.pop(next(iter(_PROGRAMS)))
@@ -264,14 +264,21 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
     def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
         return loss_fn(network(params, xb), yb)
 
+    def objective(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        """What the optimizer minimises: the loss plus the L2 penalty (validation checks measure the loss alone)."""
+        if not recipe.weight_decay:
+            return batch_loss(params, xb, yb)
+        penalty = sum(jnp.sum(layer["w"] ** 2) for layer in params)
+        return batch_loss(params, xb, yb) + recipe.weight_decay * penalty
+
     def update(params, opt_state, xb, yb, lr):
         """One optimizer step of one member on one batch, at learning rate `lr`."""
         if recipe.optimizer == "lbfgs":
-            value_fn = lambda p: batch_loss(p, xb, yb)
+            value_fn = lambda p: objective(p, xb, yb)
             loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
             updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
         else:
-            loss, grads = jax.value_and_grad(batch_loss)(params, xb, yb)
+            loss, grads = jax.value_and_grad(objective)(params, xb, yb)
             updates, opt_state = opt.update(grads, opt_state, params, value=loss)
             updates = jax.tree.map(lambda u: lr * u, updates)  # the optimizer runs at unit rate
         return optax.apply_updates(params, updates), opt_state, loss
