@@ -97,7 +97,8 @@ def table(samples: list[dict], inputs: list[dict], steps: int) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r['inputs']} | {r['train_seconds']:.1f} | {r['wall_seconds']:.1f} | {r['rrmse']:.2e} | {r['recipe']} |"
+        f"| {r['inputs']} | {r['train_seconds']:.1f} | {r['wall_seconds']:.1f} | {r['rrmse']:.2e} | "
+        f"{r['recipe'].replace('|', '/')} |"
         for r in inputs
     ]
     return "\n".join(lines) + "\n"

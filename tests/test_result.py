@@ -6,6 +6,7 @@ import pytest
 
 import nnfit
 from nnfit.errors import NnfitError
+from nnfit.result import PREDICT_CHUNK
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,17 @@ def test_predict_takes_and_returns_user_units(quadratic):
 )
 def test_predict_accepts_a_point_a_dict_and_a_frame(quadratic, points):
     np.testing.assert_allclose(quadratic.predict(points), quadratic.predict([[45.0, 100.0]]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 17, 1000, PREDICT_CHUNK + 3])
+def test_predictions_do_not_depend_on_how_many_rows_come_together(quadratic, rows):
+    """Rows are padded to a compiled size and long inputs taken a chunk at a time: each row's
+    prediction is the one it gets alone."""
+    X = np.random.default_rng(1).uniform([0, 0], [100, 1000], (rows, 2))
+    together = quadratic.predict(X)
+    assert together.shape == (rows, 1)
+    for i in np.unique(np.linspace(0, rows - 1, 5).astype(int)) if rows else []:
+        np.testing.assert_allclose(together[i], quadratic.predict(X[i])[0], rtol=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
 """The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision."""
 
+import threading
+
 import jax
 import numpy as np
 import pytest
 
-from nnfit.callbacks import EarlyStopping, History
+from nnfit.callbacks import EarlyStopping, Halt, History
 from nnfit.models import Network
 from nnfit.recipe import Recipe
 from nnfit.train import CHECK_ROWS, BatchPlan, Callback, Trainer, chunk_length
@@ -148,6 +150,16 @@ def test_checks_between_chunks_read_a_fixed_number_of_validation_rows():
     event = trainer.callbacks[0].records[-1]
     error = np.asarray(LINEAR(params, x_val[:CHECK_ROWS])) - y_val[:CHECK_ROWS]
     np.testing.assert_allclose(event["val_loss"], np.mean(error**2), rtol=1e-4)
+
+
+@pytest.mark.parametrize("halted", [False, True])
+def test_a_run_beside_another_stops_after_a_chunk_once_halted(halted):
+    event = threading.Event()
+    if halted:
+        event.set()
+    trainer, _ = train(Recipe(steps=1000, eval_every=100, early_stopping=False), callbacks=[Halt(event)])
+    assert trainer.step == (100 if halted else 1000)
+    assert trainer.stop_reason.startswith("interrupted" if halted else "completed")
 
 
 def test_budget_stops_training_within_it():

@@ -11,8 +11,12 @@ validation split, in the user's units, and the evidence is kept in the `Choice`.
 from __future__ import annotations
 
 import itertools
+import os
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -42,9 +46,14 @@ ACTIVATIONS = ("gelu", "sin", "relu")  # smooth, oscillating, kinked; the first 
 # The linear model, when it wins, is refined by L-BFGS from the network's starting point: a convex
 # problem that converges within a few dozen steps to the closed-form solution.
 LINEAR_STEPS = 200
-# Samples of a formula are exact: twice the fixed recipe's steps cut the test rRMSE about 3x
-# (6.2e-4 to 2.1e-4 on three textbook formulas) for 2 s more on 2 cores.
-FORMULA_STEPS = 40_000
+# Samples of a formula are exact, and a longer run fits them closer: the run is sized in rows
+# seen, within bounds on its steps. 40 000 steps cut the test rRMSE about 3x from the fixed
+# recipe's 20 000 (6.2e-4 to 2.1e-4 on three textbook formulas), and 50 000 of 128 rows a further
+# 1.2x (four formulas of the suite: 2.1e-4 to 1.7e-4, 1 s more). A larger batch (more inputs)
+# takes fewer steps, down to 40 000, so that a fit of 6 inputs with sin units (twice the cost of
+# gelu) stays within 15 s on 2 cores.
+FORMULA_ROWS = 6_400_000
+FORMULA_STEPS = (40_000, 50_000)  # fewest, most
 # More inputs make a noisier gradient: the sum of sin(x_i)*x_(i+1) over 20 inputs reached rRMSE
 # 0.022 at a batch of 128 rows, 0.012 at 256 and 0.0065 at 512, from 100 000 samples. Measured data keep
 # the batch of 128: their rows are few, and a step per few rows is what fits them.
@@ -193,12 +202,17 @@ def choose(
     networks: list[Trial] = []
     ins, outs = pairs[0]
     if len(pairs) > 1:  # coordinates first, with the default units
-        networks = [_network_trial(probe, X, y, X_val, y_val, *pair, limit) for pair in pairs]
+        networks = _side_by_side([partial(_network_trial, probe, X, y, X_val, y_val, *pair, limit) for pair in pairs])
         best = _preferred(networks)
         ins, outs = best.input_scaling, best.output_scaling
     if recipe.activation == "auto":  # then units, in those coordinates
         probe = probe.replace(steps=length(*ACTIVATION_PROBE))
-        units = [_network_trial(probe.replace(activation=a), X, y, X_val, y_val, ins, outs, limit) for a in ACTIVATIONS]
+        units = _side_by_side(
+            [
+                partial(_network_trial, probe.replace(activation=a), X, y, X_val, y_val, ins, outs, limit)
+                for a in ACTIVATIONS
+            ]
+        )
         networks += units
         best = _preferred(units)
     return _chosen(recipe, best, trials + networks, started)
@@ -206,7 +220,7 @@ def choose(
 
 def sized(recipe: Recipe, n_train: int, inputs: int, measured: bool) -> Recipe:
     """The batch and the run's length when none is named. Samples of a formula: ROWS_PER_INPUT
-    rows per input in a batch, and FORMULA_STEPS; data that were measured (a file, arrays): at most
+    rows per input in a batch, and FORMULA_ROWS rows in all; data that were measured (a file, arrays): at most
     DATA_EPOCHS passes, checked CHECKS_PER_RUN times."""
     if not recipe.auto:
         return recipe
@@ -215,7 +229,7 @@ def sized(recipe: Recipe, n_train: int, inputs: int, measured: bool) -> Recipe:
     if recipe.steps or recipe.epochs or recipe.open_ended:
         return recipe
     if not measured:
-        return recipe.replace(steps=FORMULA_STEPS)
+        return recipe.replace(steps=int(np.clip(FORMULA_ROWS // recipe.batch(n_train), *FORMULA_STEPS)))
     if Recipe.DEFAULT_STEPS <= DATA_EPOCHS * recipe.steps_per_epoch(n_train):
         return recipe
     total = DATA_EPOCHS * recipe.steps_per_epoch(n_train)
@@ -256,18 +270,45 @@ def overfitted(history: list[dict]) -> bool:
     return bool(val) and min(val) > OVERFIT * history[-1]["train_loss"]
 
 
-def penalised(choice: Choice, runs: list[tuple[Recipe, int]], predictions: list[np.ndarray], y_val: np.ndarray):
-    """The choice once the network has trained without and with the penalty (`runs`: the recipe
-    and steps of each; `predictions` at the validation rows): the better on validation wins.
-    Returns the choice and the index of the winning run."""
-    plain, decayed = (
+def doubted(choice: Choice, recipe: Recipe) -> Recipe | None:
+    """The default side of each choice in `recipe` that short probes make and long runs undo, to
+    train at full length beside it; None when the probes made no such choice.
+
+    - A log output, chosen over a standard one, gives way to the best probed standard output. A log
+      output is easy to fit early, but its float32 floor, spread over decades, lands on the largest
+      values: x**2 + x over 1:1000 led in log-log coordinates at 5 000 steps (1.7e-4 against
+      1.3e-3) and ended 7x behind at 40 000 (3.5e-4 against 4.9e-5).
+    - sin or ReLU units give way to the default's: the five formulas of the suite whose probes chose
+      them all ended better with gelu at full length (a damped oscillation 7.3e-3 against 2.1e-3,
+      Bernoulli's equation 1.2e-3 against 3.0e-4), while a kink or a sin² of a product keeps its
+      units (abs(x - 0.3): 2.2e-5 for ReLU, 1.3e-3 for gelu)."""
+    if recipe.model != "mlp":
+        return None
+    probed = [t for t in choice.trials if t.model == "mlp" and t.steps]
+    changes: dict[str, str] = {}
+    standard = [t for t in probed if t.output_scaling == "standard"]
+    if recipe.output_scaling == "log" and standard:
+        best = min(standard, key=lambda t: t.val_rrmse)
+        changes.update(input_scaling=best.input_scaling, output_scaling="standard")
+    if recipe.activation != ACTIVATIONS[0] and any(t.activation == ACTIVATIONS[0] for t in probed):
+        changes["activation"] = ACTIVATIONS[0]
+    return recipe.replace(**changes) if changes else None
+
+
+def decided(
+    choice: Choice, runs: list[tuple[Recipe, int]], predictions: list[np.ndarray], y_val: np.ndarray
+) -> tuple[Choice, int]:
+    """The choice once two networks have trained at full length (`runs`: the recipe and steps of
+    each; `predictions` at the validation rows): the better on validation wins. Returns the choice
+    and the index of the winning run."""
+    first, second = (
         Trial("mlp", r.activation, r.input_scaling, r.output_scaling, _rrmse(y_val, p), steps, r.weight_decay or 0.0)
         for (r, steps), p in zip(runs, predictions)
     )
-    best = int(decayed.val_rrmse < plain.val_rrmse)
-    loser = (decayed, plain)[best]
-    note = f"{'with' if loser.weight_decay else 'without'} weight decay it reached {loser.val_rrmse:.2g}"
-    trials = (*choice.trials, plain, decayed)
+    best = int(second.val_rrmse < first.val_rrmse)
+    loser = (second, first)[best]
+    note = f"at full length the {loser.label()} reached {loser.val_rrmse:.2g}"
+    trials = (*choice.trials, first, second)
     return replace(choice, winner=len(trials) - 2 + best, trials=trials, note=note), best
 
 
@@ -291,6 +332,13 @@ def _preferred(trials: list[Trial]) -> Trial:
     """The best trial, unless the first (the fixed default's) is within MARGIN of it."""
     best = min(trials, key=lambda t: t.val_rrmse)
     return best if best.val_rrmse * MARGIN < trials[0].val_rrmse else trials[0]
+
+
+def _side_by_side(probes: list[Callable[[], Trial]]) -> list[Trial]:
+    """Each probe's trial, in order. Probes are independent and each keeps about one core busy, so
+    they run a core each: on 2 cores, 1.7x the speed of one after the other."""
+    with ThreadPoolExecutor(max_workers=min(len(probes), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda probe: probe(), probes))
 
 
 def _scalings(kind: str, values: np.ndarray) -> list[str]:

@@ -176,3 +176,15 @@ class Interrupt(Callback):
     def on_train_end(self, trainer: Trainer) -> None:
         if self._previous is not None and not self.asked:
             signal.signal(signal.SIGINT, self._previous)
+
+
+class Halt(Callback):
+    """Ends the run after the current chunk once `event` is set: for a run that trains in a thread
+    beside another, and must stop when that one is interrupted or fails."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        if self.event.is_set():
+            trainer.stop(f"{INTERRUPTED} with the run beside it, at step {event.step}")

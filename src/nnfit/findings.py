@@ -16,6 +16,7 @@ import numpy as np
 from .codes import (
     CODES,
     CONSTANT_SPREAD,
+    DEAD_HARMLESS,
     DEAD_SAMPLE,
     DEAD_SHARE,
     DIVERGED_FACTOR,
@@ -147,14 +148,13 @@ def _unscaled(which: str, values: np.ndarray, names: tuple[str, ...], fix: str) 
 
 
 def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
-    from . import optim  # imports JAX; the other static checks do not need it
+    from . import optim
 
     total = recipe.total_steps(n_train)
     if recipe.optimizer == "lbfgs" or recipe.schedule == "plateau" or total is None:
         return []  # line search, plateau cuts and a budget's pace are decided by the run; the watch sees them
-    schedule = optim.schedule(recipe, total)
     steps = np.unique(np.concatenate([np.geomspace(1, max(total, 1), 400).astype(int), [0, total]]))
-    fractions = np.array([float(schedule(int(s))) for s in steps]) / recipe.lr
+    fractions = optim.LearningRates(recipe, total)(steps, steps / max(total, 1)) / recipe.lr
     starved = np.nonzero(fractions < STARVED_FRACTION)[0]
     if not len(starved) or steps[starved[0]] > STARVED_EARLY * total:
         return []
@@ -282,8 +282,9 @@ class Watch(Callback):
         return event.val_loss if event.val_loss is not None else event.train_loss
 
 
-def dead_units(network: Network, params, X_scaled: np.ndarray) -> list[Finding]:
-    """ReLU units that are zero on every one of up to DEAD_SAMPLE training points."""
+def dead_units(network: Network, params, X_scaled: np.ndarray, train_rrmse: float) -> list[Finding]:
+    """ReLU units that are zero on every one of up to DEAD_SAMPLE training points: a warning, or a
+    note when the live ones fit the training data (`train_rrmse` at most DEAD_HARMLESS)."""
     if network.activation != "relu" or len(network.sizes) < 3:
         return []
     import jax.numpy as jnp
@@ -294,16 +295,12 @@ def dead_units(network: Network, params, X_scaled: np.ndarray) -> list[Finding]:
     if dead / total <= DEAD_SHARE:
         return []
     per_layer = ", ".join(f"{int((~a).sum())}/{a.size}" for a in alive)
-    return [
-        Finding(
-            "dead-units",
-            "warning",
-            f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never "
-            f"active on the training data (per layer: {per_layer})",
-            "--activation tanh (or silu), a lower --lr, or --input-scaling standard",
-            "after",
-        )
-    ]
+    seen = f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never active on the training data (per layer: {per_layer})"
+    fix = "--activation tanh (or silu), a lower --lr, or --input-scaling standard"
+    if train_rrmse <= DEAD_HARMLESS:
+        seen += f", but the live ones fit it (training rRMSE {train_rrmse:.2g})"
+        return [Finding("dead-units", "note", seen, f"nothing needed; for the whole width: {fix}", "after")]
+    return [Finding("dead-units", "warning", seen, fix, "after")]
 
 
 def after(

@@ -20,6 +20,9 @@ from .recipe import Recipe, Task
 from .scaling import Scaler
 from .target import Target
 
+# Rows of one compiled forward pass at most: memory stays bounded, and every large X runs one shape.
+PREDICT_CHUNK = 1 << 16
+
 
 @dataclass
 class Fit:
@@ -88,11 +91,19 @@ class Fit:
             return jax.tree.map(lambda a: jnp.asarray(a, self._dtype), self.params)
 
     def _member_outputs(self, X: Any) -> np.ndarray:
-        """Every member's predictions (members, n, k) in the user's units."""
+        """Every member's predictions (members, n, k) in the user's units. Rows are padded to a
+        power of two (up to PREDICT_CHUNK, then taken a chunk at a time), so that the dozen
+        differently sized sets of an evaluation and its plots compile a few shapes, not a dozen."""
         Z = self.x_scaler.transform(self._as_inputs(X))
+        size = min(1 << max(len(Z) - 1, 15).bit_length(), PREDICT_CHUNK)  # 16 rows at least
+        parts = [np.empty((self.members, 0, len(self.outputs)))]
         with jax.enable_x64(self.recipe.dtype == "float64"):
-            out = np.asarray(self._forward(self._device_params, jnp.asarray(Z, self._dtype)), dtype=np.float64)
-        return self.y_scaler.inverse(out.reshape(self.members, len(Z), -1))
+            for start in range(0, len(Z), size):
+                block = Z[start : start + size]
+                padded = jnp.asarray(np.pad(block, ((0, size - len(block)), (0, 0))), self._dtype)
+                out = np.asarray(self._forward(self._device_params, padded), dtype=np.float64)
+                parts.append(out.reshape(self.members, size, -1)[:, : len(block)])
+        return self.y_scaler.inverse(np.concatenate(parts, axis=1))
 
     @overload
     def predict(self, X: Any, return_spread: Literal[False] = False) -> np.ndarray: ...
