@@ -141,8 +141,8 @@ def test_the_log_transform_inverts_exactly_and_is_finite_beyond_the_data(values)
 @pytest.mark.parametrize(
     "formula, domain, doubted, kept, bound",
     [
-        # log-log led the probes 7x at 5 000 steps and ended 7x behind (3.5e-4; measured 4.9e-5)
-        ("x**2 + x", "x=1:1000", "log-log gelu mlp", {"output_scaling": "standard"}, 1.5e-4),
+        # log-log led the probes 7x at 5 000 steps and ended 2x behind on validation (measured 3.1e-5)
+        ("x**2 + x", "x=1:1000", "log-log gelu mlp", {"output_scaling": "standard"}, 1e-4),
         # sin units led the probes 2.7x and ended 3.9x behind (1.15e-3; measured 3.0e-4)
         (
             "P + 0.5*rho*v**2 + rho*g*h",

@@ -275,9 +275,9 @@ def doubted(choice: Choice, recipe: Recipe) -> Recipe | None:
     train at full length beside it; None when the probes made no such choice.
 
     - A log output, chosen over a standard one, gives way to the best probed standard output. A log
-      output is easy to fit early, but its float32 floor, spread over decades, lands on the largest
-      values: x**2 + x over 1:1000 led in log-log coordinates at 5 000 steps (1.7e-4 against
-      1.3e-3) and ended 7x behind at 40 000 (3.5e-4 against 4.9e-5).
+      output is easy to fit early, but its error, spread evenly over decades, is largest on the
+      largest values, which rRMSE weighs most: x**2 + x over 1:1000 led in log-log coordinates at
+      5 000 steps (1.7e-4 against 1.3e-3) and ended 2x behind at 50 000 (6.8e-5 against 3.4e-5).
     - sin or ReLU units give way to the default's: the five formulas of the suite whose probes chose
       them all ended better with gelu at full length (a damped oscillation 7.3e-3 against 2.1e-3,
       Bernoulli's equation 1.2e-3 against 3.0e-4), while a kink or a sin² of a product keeps its
