@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from nnfit import data
-from nnfit.recipe import Recipe, Task
+from nnfit.recipe import Recipe
 from nnfit.run import train
+from nnfit.task import Task
 
 TASK = Task(target="x^2 + 2*y", domain="x=0:100, y=0:999:int")  # the seed-001 task
 

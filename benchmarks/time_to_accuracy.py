@@ -27,7 +27,7 @@ import numpy as np
 
 import nnfit
 from nnfit import data
-from nnfit.recipe import Task
+from nnfit.task import Task
 
 TASKS = {  # name -> formula, domain, samples
     "seed000": ("x**2 + x", "x=1:1000", 10_000),

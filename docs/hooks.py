@@ -9,7 +9,8 @@ from typing import Any
 
 from nnfit import codes
 from nnfit.params import shown
-from nnfit.recipe import Recipe, Task
+from nnfit.recipe import Recipe
+from nnfit.task import Task
 
 
 def _cell(text: Any) -> str:

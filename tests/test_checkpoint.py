@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from nnfit import checkpoint, data
-from nnfit.recipe import Recipe, Task
+from nnfit.recipe import Recipe
 from nnfit.run import train
+from nnfit.task import Task
 from nnfit.train import INTERRUPTED, Callback
 
 

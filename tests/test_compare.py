@@ -7,7 +7,7 @@ import pytest
 import nnfit
 from nnfit.comparison import compare
 from nnfit.errors import NnfitError
-from nnfit.recipe import Task
+from nnfit.task import Task
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED001 = [str(EXAMPLES / f"seed001-{name}.yaml") for name in ("model1", "model2", "default")]

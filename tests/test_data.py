@@ -13,8 +13,8 @@ from strategies import csv_files
 from nnfit import data
 from nnfit.domain import Domain
 from nnfit.errors import DataError, DomainError
-from nnfit.recipe import Task
 from nnfit.target import Target
+from nnfit.task import Task
 
 RNG = np.random.default_rng(0)
 

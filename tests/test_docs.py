@@ -15,7 +15,8 @@ import pytest
 from doc_examples import SYBIL, figures_match
 
 from nnfit import codes
-from nnfit.recipe import Recipe, Task
+from nnfit.recipe import Recipe
+from nnfit.task import Task
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -4,7 +4,8 @@ import pytest
 
 from nnfit.config import read_config, split_settings, write_config
 from nnfit.errors import RecipeError
-from nnfit.recipe import Recipe, Task
+from nnfit.recipe import Recipe
+from nnfit.task import Task
 
 
 def test_default_recipe_is_the_correct_one():

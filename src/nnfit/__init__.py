@@ -24,7 +24,7 @@ _API = {
     "Fit": "result",
     "Finding": "findings",
     "Recipe": "recipe",
-    "Task": "recipe",
+    "Task": "task",
     "Domain": "domain",
     "Interval": "domain",
     "Target": "target",
@@ -65,11 +65,12 @@ if TYPE_CHECKING:
     from .errors import NnfitError
     from .estimator import NNFitRegressor
     from .findings import Finding
-    from .recipe import Recipe, Task
+    from .recipe import Recipe
     from .result import Fit
     from .run import doctor, fit
     from .rundir import load
     from .target import Target
+    from .task import Task
     from .train import Callback, ChunkEnd
 
 

@@ -23,7 +23,8 @@ from .arguments import Command
 from .config import CONFIG_SUFFIXES, read_config, split_settings
 from .errors import NnfitError, RunDirError
 from .params import shown
-from .recipe import Recipe, Task
+from .recipe import Recipe
+from .task import Task
 
 RUNS_DIR = Path("nnfit-runs")
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways

@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 from . import plots
 from .config import CONFIG_SUFFIXES, read_config, split_settings
 from .errors import NnfitError
-from .recipe import Recipe, Task
+from .recipe import Recipe
 from .result import Fit
+from .task import Task
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import yaml
 
 from .errors import RecipeError
 from .params import unknown_keys
-from .recipe import Recipe, Task
+from .recipe import Recipe
+from .task import Task
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from .domain import Domain, Interval
 from .errors import DataError, DomainError, RecipeError, UndefinedTargetError
-from .recipe import Task
 from .target import Target, match_domain
+from .task import Task
 
 SUFFIXES = (".csv", ".parquet", ".pq", ".npy", ".npz")
 CSV_SEPARATORS = ",;\t|"  # what spreadsheets and locales write; the first lines say which

@@ -16,9 +16,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .data import Dataset
 from .domain import Domain, Interval
-from .recipe import Recipe, Task
+from .recipe import Recipe
 from .result import Fit
 from .target import Target
+from .task import Task
 
 # held out of training for early stopping and the doctor's checks, as MLPRegressor's default
 VALIDATION_FRACTION = 0.1

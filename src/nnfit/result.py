@@ -16,9 +16,10 @@ from .errors import NnfitError
 from .evaluate import Query, metrics, parse_points
 from .findings import Finding
 from .models import Network
-from .recipe import Recipe, Task
+from .recipe import Recipe
 from .scaling import Scaler
 from .target import Target
+from .task import Task
 
 # Rows of one compiled forward pass at most: memory stays bounded, and every large X runs one shape.
 PREDICT_CHUNK = 1 << 16

@@ -23,10 +23,11 @@ from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
 from .findings import Finding
 from .models import Network
-from .recipe import Recipe, Task
+from .recipe import Recipe
 from .result import Fit
 from .scaling import Scaler
 from .target import Target
+from .task import Task
 from .train import INTERRUPTED, Callback, Trainer
 
 TargetSpec = Target | str | Callable[..., Any] | None

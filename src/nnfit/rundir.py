@@ -40,10 +40,11 @@ from .errors import RunDirError
 from .evaluate import Query
 from .findings import Finding
 from .models import Network
-from .recipe import Recipe, Task
+from .recipe import Recipe
 from .result import Fit
 from .scaling import Scaler
 from .target import Target
+from .task import Task
 from .train import INTERRUPTED
 
 FORMAT_VERSION = 1
