@@ -219,6 +219,24 @@ def test_python_dash_m_runs_the_cli(tmp_path):
     )
 
 
+def test_the_command_exits_at_once_with_its_output_written(tmp_path):
+    # `nnfit` ends with os._exit, skipping the interpreter's slow unloading of JAX: nothing is lost
+    process = subprocess.run(
+        [sys.executable, "-m", "nnfit", "fit", "2*x", "--domain", "x=0:1", "--steps", "200", "--out", "run", "--json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)["run_dir"] == "run"
+    assert {"metrics.json", "model.safetensors", "report.html", "training.png"} <= {
+        p.name for p in (tmp_path / "run").iterdir()
+    }
+    version = subprocess.run([sys.executable, "-m", "nnfit", "--version"], check=False, capture_output=True, text=True)
+    assert (version.returncode, version.stdout.split()[0]) == (0, "nnfit,")
+
+
 # --- Whatever the formula or file: a result, or one line and exit 2 ---------------------------
 
 

@@ -3,6 +3,7 @@ what is drawn is the fit's own predictions, history and weights."""
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import nnfit
 from nnfit import plots
@@ -96,8 +97,11 @@ def test_scatter_draws_each_recorded_set(fits, name):
     fit = fits[name]
     (ax,) = plots.scatter(fit).axes
     assert [c.get_label() for c in ax.collections] == list(fit.points)
-    X, y = fit.points["test"]
-    np.testing.assert_allclose(ax.collections[0].get_offsets(), np.stack([y[:, 0], fit.predict(X)[:, 0]], axis=1))
+    for collection, (X, y) in zip(ax.collections, fit.points.values()):
+        stride = -(-len(X) // plots.SCATTER_POINTS)  # the shells' 2000 points: every second one
+        expected = np.stack([y[::stride, 0], fit.predict(X[::stride])[:, 0]], axis=1)
+        np.testing.assert_allclose(collection.get_offsets(), expected)
+        assert len(expected) <= plots.SCATTER_POINTS
 
 
 @pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
@@ -162,3 +166,18 @@ def test_exact_weights_only_for_linear_formulas(fits):
     assert plots.exact_linear_weights(fits["1d"]) is None
     weights, _bias = plots.exact_linear_weights(fits["linear"])
     np.testing.assert_array_equal(weights[:, 0], [0, 0, -1, 1])
+
+
+@pytest.mark.parametrize("kind", plots.REPORT)
+@pytest.mark.parametrize("name", ["1d", "2d", "4d", "linear"])
+def test_every_label_lies_inside_its_figure(fits, name, kind):
+    # the margins are fixed in inches, not measured at each draw: no tick label, axis label,
+    # colour bar or title may be cut at the edge
+    figure = plots.plot(fits[name], kind)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)  # places the ticks and their labels
+    edge = figure.bbox
+    for ax in figure.axes:
+        box = ax.get_tightbbox(renderer)  # the axes with everything drawn around it
+        inside = edge.x0 <= box.x0 and box.x1 <= edge.x1 and edge.y0 <= box.y0 and box.y1 <= edge.y1
+        assert inside, f"{ax.get_title() or ax.get_ylabel()!r} reaches {box.extents}, beyond {edge.extents}"

@@ -1,5 +1,5 @@
 """`python -m nnfit` is the `nnfit` command."""
 
-from .cli import run
+from .cli import entry
 
-run()
+entry()

@@ -40,6 +40,7 @@ ACTIVATION_PROBE = (0.25, 500, 5000)
 # network takes the fixed defaults (the linear baseline, solved exactly, is still measured).
 SHORTEST_PROBED = 5000
 SHORTEST_PROBED_SECONDS = 5.0  # likewise for a time budget
+BUDGET_PROBED = 0.5  # of a time budget, the probes' share in CPU seconds (they run a core each)
 # A linear model this close on validation needs no network: none gets measurably closer in float32.
 EXACT = 1e-5
 ACTIVATIONS = ("gelu", "sin", "relu")  # smooth, oscillating, kinked; the first is the fixed default
@@ -187,7 +188,7 @@ def choose(
         stand_in = Trial("mlp", unprobed.activation, *pair, np.nan, 0)
         note = "too short a run to probe networks" if short else "the only network candidate"
         return _chosen(recipe, stand_in, [*trials, stand_in], started, note)
-    limit = None if budget is None else budget / 2 / (len(pairs) + len(ACTIVATIONS))
+    limit = None if budget is None else budget * BUDGET_PROBED / (len(pairs) + len(ACTIVATIONS))
     length = lambda share, least, most: int(np.clip(share * total, least, most))
     probe = unprobed.replace(
         activation="gelu" if recipe.activation == "auto" else recipe.activation,

@@ -42,7 +42,7 @@ class Comparison:
 
     def figures(self) -> dict[str, Figure]:
         """Validation rRMSE against training time, and error against distance from the domain."""
-        curves = Figure(figsize=(7, 4), layout="constrained")
+        curves = plots.figure(7, 4)
         ax = curves.add_subplot()
         plotted = []
         for name, fit in zip(self.names, self.fits):
@@ -51,18 +51,18 @@ class Comparison:
             ax.plot([r["elapsed"] for r in records], [r["val_rrmse"] for r in records], label=name)
         ax.set(xlabel="training time (s)", ylabel="validation rRMSE", title="training")
         if any(v > 0 for v in plotted):  # a log axis needs a positive value to show
-            ax.set_yscale("log")
+            plots.log_scale(ax)
         ax.legend(fontsize=8)
-        extrapolation = Figure(figsize=(7, 4), layout="constrained")
+        extrapolation = plots.figure(7, 4)
         ax = extrapolation.add_subplot()
         for name, fit in zip(self.names, self.fits):
             ax.plot(*plots.extrapolation_curve(fit), marker="o", label=name)
         ax.set(
             xlabel="distance outside the training domain (half-widths; 0 = inside)",
             ylabel="median |error| / std(y)",
-            yscale="log",
             title="error against distance from the domain",
         )
+        plots.log_scale(ax)
         ax.legend(fontsize=8)
         return {"training": curves, "extrapolation": extrapolation}
 
