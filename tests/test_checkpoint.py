@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnfit import checkpoint, data
+from nnfit import auto, checkpoint, data
 from nnfit.recipe import Recipe
 from nnfit.run import train
 from nnfit.task import Task
@@ -89,6 +89,16 @@ def test_a_resumed_run_ends_bit_for_bit_like_one_never_stopped(tmp_path, whole, 
     for a, b in zip(resumed.params, reference.params):
         np.testing.assert_array_equal(a["w"], b["w"])
     assert [r["val_loss"] for r in resumed.history] == [r["val_loss"] for r in reference.history]
+
+
+def test_a_resumed_run_keeps_the_choices_made_when_it_began(tmp_path, monkeypatch):
+    # probes under a time budget may choose otherwise a second time: the checkpoint keeps the choice
+    stopped = _fit(tmp_path, 1000, steps=6000)  # long enough for the probes to choose the units
+    assert stopped.choice["trials"]
+    monkeypatch.setattr(auto, "choose", lambda *args: pytest.fail("the resumed run probed again"))
+    resumed = _fit(tmp_path, resume=checkpoint.read(tmp_path), steps=6000)
+    assert resumed.info["resumed_from"] == 1000
+    assert (resumed.recipe, resumed.choice) == (stopped.recipe, stopped.choice)
 
 
 def test_a_damaged_checkpoint_says_so(tmp_path):

@@ -84,10 +84,11 @@ def read(folder: Path) -> dict[str, Any] | None:
 
 class Checkpointer(Callback):
     """Writes the run's state into `folder` every `every` seconds of training (and when the run is
-    asked to stop early, e.g. by Ctrl-C), after the other callbacks have seen the chunk."""
+    asked to stop early, e.g. by Ctrl-C), after the other callbacks have seen the chunk. `context`
+    (plain values, e.g. the choices made before training) is written beside the Trainer's state."""
 
-    def __init__(self, folder: Path, every: float) -> None:
-        self.folder, self.every = Path(folder), every
+    def __init__(self, folder: Path, every: float, context: dict[str, Any] | None = None) -> None:
+        self.folder, self.every, self.context = Path(folder), every, context or {}
         self.last = 0.0
         self.seconds = 0.0  # spent writing, to be set against the training time
 
@@ -97,6 +98,6 @@ class Checkpointer(Callback):
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         now = time.perf_counter()
         if now - self.last >= self.every or trainer.stop_reason is not None:
-            write(self.folder, trainer.state())
+            write(self.folder, {**self.context, **trainer.state()})
             self.last = time.perf_counter()
             self.seconds += self.last - now

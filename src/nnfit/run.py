@@ -142,7 +142,11 @@ def train(
     penalty = recipe.weight_decay is None and recipe.auto and measured
     if not penalty:  # exact samples of a formula: nothing to regularise against
         recipe = recipe.replace(weight_decay=recipe.weight_decay or 0.0)
-    recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
+    if resume is not None and "recipe" in resume:  # the choices made when the run began, not made anew
+        recipe, choice, chosen = split_settings(resume["recipe"])[1], None, resume.get("choice")
+    else:
+        recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
+        chosen = choice.to_dict() if choice else None  # kept in checkpoints, for a resumed run's result
 
     def left() -> float | None:
         """Seconds of the budget still unspent; None when there is no budget."""
@@ -158,7 +162,7 @@ def train(
             else pool.submit(_train, target, domain, dataset, task, rival, rival_rng, [Halt(halt)], left())
         )
         try:
-            result = _train(target, domain, dataset, task, recipe, rng, callbacks, left(), checkpoints, resume)
+            result = _train(target, domain, dataset, task, recipe, rng, callbacks, left(), checkpoints, resume, chosen)
         except BaseException:
             halt.set()
             raise
@@ -172,7 +176,7 @@ def train(
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
     if choice is not None and penalty and time_left and auto.overfitted(result.history):
         decayed = result.recipe.replace(weight_decay=auto.WEIGHT_DECAY)
-        retry = _train(target, domain, dataset, task, decayed, rng, callbacks, left(), checkpoints)
+        retry = _train(target, domain, dataset, task, decayed, rng, callbacks, left(), checkpoints, None, chosen)
         result, choice = _better(result, retry, choice, X_val, y_val)
     if choice is not None and len(X_val):
         data = (X_train, y_train, X_val, y_val)
@@ -183,6 +187,8 @@ def train(
     if choice is not None:
         result.choice = choice.to_dict()
         result.info["choice_seconds"] = choice.seconds
+    elif resume is not None:
+        result.choice = chosen
     return result
 
 
@@ -206,8 +212,10 @@ def _train(
     budget: float | None = None,
     checkpoints: Path | None = None,
     resume: dict[str, Any] | None = None,
+    choice: dict[str, Any] | None = None,
 ) -> Fit:
-    """`train` for a recipe with every field decided."""
+    """`train` for a recipe with every field decided. Checkpoints keep that recipe and `choice`, the
+    evidence for it, so that a resumed run goes on with both instead of probing anew."""
     queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
@@ -238,7 +246,10 @@ def _train(
     stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
     target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
     # last: it saves what the other callbacks made of the chunk
-    saving = [Checkpointer(checkpoints, recipe.checkpoint_every)] if checkpoints and recipe.checkpoint_every else []
+    chosen = {"recipe": recipe.to_dict(), "choice": choice}
+    saving = (
+        [Checkpointer(checkpoints, recipe.checkpoint_every, chosen)] if checkpoints and recipe.checkpoint_every else []
+    )
     trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget)
     start = time.perf_counter()
     params = trainer.run(
