@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,7 @@ def train(
     else:
         recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
         chosen = choice.to_dict() if choice else None  # kept in checkpoints, for a resumed run's result
+    problem = _Problem(target, domain, dataset, task)
 
     def left() -> float | None:
         """Seconds of the budget still unspent; None when there is no budget."""
@@ -156,13 +158,9 @@ def train(
     rival = auto.doubted(choice, recipe) if choice is not None and len(X_val) and not resume else None
     rival_rng, halt = rng.spawn(1)[0], threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:  # on a second core: about 1.7x the speed of one after the other
-        beside = (
-            None
-            if rival is None
-            else pool.submit(_train, target, domain, dataset, task, rival, rival_rng, [Halt(halt)], left())
-        )
+        beside = None if rival is None else pool.submit(_train, problem, rival, rival_rng, [Halt(halt)], left())
         try:
-            result = _train(target, domain, dataset, task, recipe, rng, callbacks, left(), checkpoints, resume, chosen)
+            result = _train(problem, recipe, rng, callbacks, left(), checkpoints, resume, chosen)
         except BaseException:
             halt.set()
             raise
@@ -176,14 +174,14 @@ def train(
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
     if choice is not None and penalty and time_left and auto.overfitted(result.history):
         decayed = result.recipe.replace(weight_decay=auto.WEIGHT_DECAY)
-        retry = _train(target, domain, dataset, task, decayed, rng, callbacks, left(), checkpoints, None, chosen)
+        retry = _train(problem, decayed, rng, callbacks, left(), checkpoints, None, chosen)
         result, choice = _better(result, retry, choice, X_val, y_val)
     if choice is not None and len(X_val):
         data = (X_train, y_train, X_val, y_val)
         sound = not any(f.severity == "error" for f in result.findings)
         choice, linear = auto.settle(choice, result.recipe, data, result.predict(X_val), result.info["steps"], sound)
         if linear is not None:  # the user gets the better model
-            result = _train(target, domain, dataset, task, auto.as_linear(recipe, linear), rng, callbacks)
+            result = _train(problem, auto.as_linear(recipe, linear), rng, callbacks)
     if choice is not None:
         result.choice = choice.to_dict()
         result.info["choice_seconds"] = choice.seconds
@@ -201,11 +199,18 @@ def _better(
     return (first, second)[best], choice
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """What every run of one fit shares: the target, its domain, the data drawn from it, the task."""
+
+    target: Target
+    domain: Domain
+    dataset: data.Dataset
+    task: Task
+
+
 def _train(
-    target: Target,
-    domain: Domain,
-    dataset: data.Dataset,
-    task: Task,
+    problem: _Problem,
     recipe: Recipe,
     rng: np.random.Generator,
     callbacks: Sequence[Callback],
@@ -216,6 +221,7 @@ def _train(
 ) -> Fit:
     """`train` for a recipe with every field decided. Checkpoints keep that recipe and `choice`, the
     evidence for it, so that a resumed run goes on with both instead of probing anew."""
+    target, domain, dataset, task = problem.target, problem.domain, problem.dataset, problem.task
     queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
     X_train, y_train = dataset.part("train")
     X_val, y_val = dataset.part("val")
