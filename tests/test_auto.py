@@ -15,8 +15,8 @@ NEEDS = {
     "power law": ("n*p**2*E/(3*k*T)", "n=1:5, p=1:5, E=1:5, k=1:5, T=1:5", {"model": "linear"}, 1e-5),
     # a linear rule needs no network (measured 1e-7)
     "linear rule": ("x3 - x2", "x0=0:1, x1=0:1, x2=0:1, x3=0:1", {"model": "linear"}, 1e-5),
-    # an oscillation wants sin units (measured 0.025; gelu reaches 0.067)
-    "oscillation": ("sin(x*y)**2", "x=0:6, y=0:3", {"activation": "sin"}, 0.08),
+    # an oscillation wants sin units, and depth (measured 0.0056; two layers of sin units 0.025, of gelu 0.067)
+    "oscillation": ("sin(x*y)**2", "x=0:6, y=0:3", {"activation": "sin", "hidden": (64, 64, 64)}, 0.02),
     # a kink wants ReLU units (measured 6.1e-5; gelu reaches 5e-3)
     "kink": ("abs(x - 0.3)", "x=-1:1", {"activation": "relu"}, 3e-4),
 }
@@ -37,14 +37,37 @@ def test_each_need_gets_its_choice_and_its_accuracy(need):
 
 def test_the_evidence_is_kept_with_the_fit(need, tmp_path):
     fit, _, _ = need
-    winner = auto.Trial(**fit.choice["trials"][fit.choice["winner"]])
+    trial = fit.choice["trials"][fit.choice["winner"]]
+    winner = auto.Trial(**trial)
     evidence = fit.choice["reason"].removeprefix(f"{winner.label()}: validation rRMSE {winner.val_rrmse:.2g}")
     assert evidence.startswith((" against ", "; at full length the "))  # the runner-up, probed or run in full
-    assert fit.choice["chosen"] == winner.fields
-    assert all(getattr(fit.recipe, name) == value for name, value in winner.fields.items())
+    assert fit.choice["chosen"] == {name: trial[name] for name in winner.fields}
+    assert fit.recipe.replace(**fit.choice["chosen"]) == fit.recipe  # what ran is what was chosen
     loaded = nnfit.load(fit.save(tmp_path / "run", report=False))
     assert loaded.choice == fit.choice
     np.testing.assert_allclose(loaded.predict(fit.points["test"][0]), fit.predict(fit.points["test"][0]), rtol=1e-12)
+
+
+def test_a_target_the_probes_fit_poorly_gets_a_third_layer():
+    # a damped oscillation in 5 inputs: its best probe stays above auto.HARD, and depth helps
+    formula, domain = "A*exp(-gamma*t)*cos(omega*t + phi)", "A=1:2, gamma=0.1:0.5, t=0:10, omega=1:3, phi=0:1"
+    deep = nnfit.fit(formula, domain, steps=8000)
+    assert deep.recipe.hidden == auto.DEEPER and deep.choice["chosen"]["hidden"] == list(auto.DEEPER)
+    probed = {len(t["hidden"]): t["val_rrmse"] for t in deep.choice["trials"] if t["activation"] == "gelu"}
+    assert probed[2] > auto.HARD and probed[3] * auto.MARGIN < probed[2]
+    assert "gelu mlp 64-64-64: validation rRMSE" in deep.choice["reason"]
+    shallow = nnfit.fit(formula, domain, steps=8000, hidden=(64, 64))  # named: not probed
+    assert all(len(t["hidden"]) == 2 for t in shallow.choice["trials"] if t["model"] == "mlp")
+    # measured 0.026 against 0.059 at 8000 steps
+    assert deep.evaluation["test"]["rrmse"] < 0.75 * shallow.evaluation["test"]["rrmse"]
+
+
+def test_depth_is_probed_only_where_two_layers_probe_poorly(need):
+    fit, _, _ = need
+    probes = [t for t in fit.choice["trials"] if t["model"] == "mlp" and 0 < t["steps"] <= 5000]
+    units = [t["val_rrmse"] for t in probes if len(t["hidden"]) == 2][-len(auto.ACTIVATIONS) :]
+    deeper = [t for t in probes if len(t["hidden"]) == 3]
+    assert len(deeper) == int(bool(units) and min(units) > auto.HARD)
 
 
 def test_a_power_law_is_solved_in_log_log_coordinates():

@@ -17,14 +17,17 @@ def test_default_recipe_is_the_correct_one():
         "input_scaling",
         "output_scaling",
         "weight_decay",
+        "hidden",
     )
     fixed = recipe.fixed()
-    assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling) == (
+    assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling, fixed.hidden) == (
         "mlp",
         "gelu",
         "standard",
         "standard",
+        (64, 64),
     )
+    assert recipe.widths == fixed.widths == (64, 64)  # unset, the fixed default's widths
     assert fixed.undecided == () and fixed.replace(activation="auto").undecided == ("activation",)
     assert not recipe.repeat_batch
     assert recipe.schedule == "cosine" and recipe.early_stopping and recipe.restore_best

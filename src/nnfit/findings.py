@@ -315,8 +315,8 @@ def after(
     `train`/`val` are metrics on those splits; `prediction_spread` is std(predictions)/std(targets)
     on the test split. A fix never names a setting the recipe already has.
     """
-    wider = ",".join(str(2 * width) for width in recipe.hidden)
-    narrower = ",".join(str(max(width // 2, 1)) for width in recipe.hidden)
+    wider = ",".join(str(2 * width) for width in recipe.widths)
+    narrower = ",".join(str(max(width // 2, 1)) for width in recipe.widths)
     findings = []
     if prediction_spread < CONSTANT_SPREAD:
         findings.append(

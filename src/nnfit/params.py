@@ -131,7 +131,7 @@ class Settings:
         return {f.name: f.default for f in dataclasses.fields(cls)}
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def replace(self, **changes: Any) -> Self:
         unknown_keys(changes, self.params())
@@ -170,5 +170,6 @@ def shown(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it: a tuple as a list, so that what is saved equals what is loaded."""
     return list(value) if isinstance(value, tuple) else value

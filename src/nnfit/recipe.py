@@ -36,12 +36,15 @@ class Recipe(Settings):
         "a multilayer perceptron fits nonlinear targets; choose linear to read a linear rule's weights",
         choices=("auto", "mlp", "linear"),
     )
-    hidden: tuple[int, ...] = setting(
-        (64, 64),
+    hidden: tuple[int, ...] | None = setting(
+        None,
         "ints",
-        "hidden layer widths, e.g. 40,24,12",
-        "enough capacity for smooth targets of up to ~6 inputs, small enough to train in seconds",
+        "hidden layer widths, e.g. 40,24,12; unset: 64,64, with a third layer of 64 when the probes "
+        "find the target hard",
+        "two layers of 64 fit smooth targets of up to ~6 inputs in seconds; a third fits oscillating "
+        "ones closer (a damped oscillation in 5 inputs: 1.1e-2 to 4.4e-3)",
         gt=0,
+        optional=True,
     )
     activation: str = setting(
         "auto",
@@ -278,6 +281,7 @@ class Recipe(Settings):
         "input_scaling": "standard",
         "output_scaling": "standard",
         "weight_decay": 0.0,
+        "hidden": (64, 64),
     }
 
     @property
@@ -288,6 +292,11 @@ class Recipe(Settings):
     def fixed(self) -> Recipe:
         """This recipe with every field left at auto set to its fixed default."""
         return self.replace(**{name: self.FIXED[name] for name in self.undecided})
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The hidden layer widths in effect: the fixed default's while `hidden` is unset."""
+        return self.hidden or self.FIXED["hidden"]
 
     @property
     def time_limit(self) -> float | None:
@@ -322,7 +331,7 @@ class Recipe(Settings):
 
     def summary(self) -> str:
         """The recipe in one line, e.g. ``mlp 64-64 gelu | adam lr 0.01 cosine | batch 128 ...``."""
-        body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.hidden))} {self.activation}"
+        body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.widths))} {self.activation}"
         if self.model == "auto":
             body = f"auto ({body}, or linear)"
         if self.output_activation != "none":

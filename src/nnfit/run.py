@@ -231,7 +231,7 @@ def _train(
         recipe.model,
         len(target.inputs),
         len(target.outputs),
-        recipe.hidden,
+        recipe.widths,
         recipe.activation,
         recipe.output_activation,
     )
