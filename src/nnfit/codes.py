@@ -27,6 +27,15 @@ UNDERFIT_GAP = 1.5
 OVERFIT_RATIO = 2.0
 OVERFIT_FLOOR = 0.01
 EXTRAPOLATION_RATIO = 10.0
+LR_FACTOR = 30.0
+LR_POOR = 0.3
+LR_SETTLE = 4
+# The starting rate each optimizer trains well with on standardised data, from which a rate is
+# judged too high or too low (L-BFGS searches its own step). Adam and its kin: nnfit's default.
+# RMSprop and plain SGD, measured on sin(x)*y, x**2 and exp(-x**2)*cos(3*x) in 4000 steps: RMSprop
+# reached 0.015, 0.0019, 0.0030 at 1e-2 (worse at 1e-3); SGD 0.14, 0.013, 0.059 at 1e-2, and diverged
+# on x**2 at 0.1.
+USUAL_LR = {"adam": 1e-2, "adamw": 1e-2, "nadam": 1e-2, "rmsprop": 1e-2, "sgd": 1e-2}
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,30 @@ CHECKS = (
             "FLAT_CHECKS": "validation checks over which the loss is compared",
             "FLAT_TOL": "relative change: float32 round-off is ~1e-7, any real learning is far above",
             "SOLVED": "a zero gradient at this validation rRMSE or below is a solution, not a stall",
+        },
+    ),
+    Check(
+        "lr-too-high",
+        ("during",),
+        "a learning rate far above its optimizer's usual one, with a fit still poor after the first "
+        "checks: the steps overshoot without diverging, and the network settles near a constant",
+        {
+            "LR_FACTOR": "30x the usual rate: Adam at 0.3 on sin(x)*y still reached 0.023 in 4000 steps, at 1 "
+            "it stalled at 0.33 and at 5 it ended at 17.6, worse than predicting the mean",
+            "LR_POOR": "a validation rRMSE still above 0.3 after the first checks is a fit that has not begun",
+            "LR_SETTLE": "validation checks (250 steps each by default) allowed before the fit is judged",
+        },
+    ),
+    Check(
+        "lr-too-low",
+        ("during",),
+        "a learning rate far below its optimizer's usual one, with a fit still poor after the first checks: "
+        "the loss creeps",
+        {
+            "LR_FACTOR": "a 30th of the usual rate: plain SGD at 1e-6 on x**2 left the validation rRMSE at 1.06 "
+            "after 1000 steps and 0.87 after 4000",
+            "LR_POOR": "as for lr-too-high",
+            "LR_SETTLE": "as for lr-too-high",
         },
     ),
     Check(

@@ -23,6 +23,9 @@ from .codes import (
     EXTRAPOLATION_RATIO,
     FLAT_CHECKS,
     FLAT_TOL,
+    LR_FACTOR,
+    LR_POOR,
+    LR_SETTLE,
     OVERFIT_FLOOR,
     OVERFIT_RATIO,
     SEVERITIES,
@@ -34,6 +37,7 @@ from .codes import (
     UNDERFIT_RRMSE,
     UNSCALED_MAX,
     UNSCALED_MIN_STD,
+    USUAL_LR,
 )
 from .models import Network
 from .recipe import Recipe
@@ -190,10 +194,12 @@ def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Find
 
 
 class Watch(Callback):
-    """The doctor during training: flat loss, zero gradient, divergence. An error can stop the run."""
+    """The doctor during training: flat loss, zero gradient, divergence, a rate far from its
+    optimizer's usual one. An error can stop the run. `optimizer` and `lr` are the recipe's."""
 
-    def __init__(self, stop_on_error: bool = True) -> None:
+    def __init__(self, stop_on_error: bool = True, optimizer: str = "adam", lr: float | None = None) -> None:
         self.stop_on_error = stop_on_error
+        self.optimizer, self.lr = optimizer, lr
         self.findings: list[Finding] = []
         self.events: list[ChunkEnd] = []
 
@@ -207,7 +213,7 @@ class Watch(Callback):
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         self.events.append(event)
         loss = event.val_loss if event.val_loss is not None else event.train_loss
-        finding = self._diverged(event, loss) or self._flat(event) or self._starved(event)
+        finding = self._diverged(event, loss) or self._flat(event) or self._starved(event) or self._lr_off(event)
         if finding is None:
             return
         self.findings.append(finding)
@@ -277,12 +283,49 @@ class Watch(Callback):
             event.step,
         )
 
+    def _lr_off(self, event: ChunkEnd) -> Finding | None:
+        """At the LR_SETTLE-th check, a fit still poor at a rate LR_FACTOR or more from the usual."""
+        usual = USUAL_LR.get(self.optimizer)
+        if usual is None or self.lr is None or len(self.events) != LR_SETTLE:
+            return None
+        if event.val_rrmse is None or event.val_rrmse <= LR_POOR:
+            return None
+        if self.lr >= LR_FACTOR * usual:
+            code, how = "lr-too-high", f"{self.lr / usual:.3g}x above"
+        elif self.lr <= usual / LR_FACTOR:
+            code, how = "lr-too-low", f"{usual / self.lr:.3g}x below"
+        else:
+            return None
+        return Finding(
+            code,
+            "warning",
+            f"validation rRMSE {event.val_rrmse:.3g} after {event.step} steps at --lr {self.lr:g}, "
+            f"{how} the {self.optimizer} rate that usually trains ({usual:g})",
+            _toward_usual(self.optimizer, self.lr, lower=code == "lr-too-high"),
+            "during",
+            event.step,
+        )
+
     @staticmethod
     def _loss(event: ChunkEnd) -> float:
         return event.val_loss if event.val_loss is not None else event.train_loss
 
 
-def dead_units(network: Network, params, X_scaled: np.ndarray, train_rrmse: float) -> list[Finding]:
+def _toward_usual(optimizer: str, lr: float, lower: bool) -> str:
+    """ "--lr 0.1 → 0.01" when the rate is above (`lower`) or below its optimizer's usual one, else ""."""
+    usual = USUAL_LR.get(optimizer)
+    if usual is None or (lr <= usual if lower else lr >= usual):
+        return ""
+    return f"--lr {lr:g} → {usual:g}"
+
+
+def _either(*fixes: str) -> str:
+    """Fixes that apply, as "a, b or c"."""
+    named = [fix for fix in fixes if fix]
+    return " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+
+
+def dead_units(network: Network, params, X_scaled: np.ndarray, train_rrmse: float, recipe: Recipe) -> list[Finding]:
     """ReLU units that are zero on every one of up to DEAD_SAMPLE training points: a warning, or a
     note when the live ones fit the training data (`train_rrmse` at most DEAD_HARMLESS)."""
     if network.activation != "relu" or len(network.sizes) < 3:
@@ -296,7 +339,11 @@ def dead_units(network: Network, params, X_scaled: np.ndarray, train_rrmse: floa
         return []
     per_layer = ", ".join(f"{int((~a).sum())}/{a.size}" for a in alive)
     seen = f"{dead} of {total} ReLU units ({100 * dead / total:.0f} %) are never active on the training data (per layer: {per_layer})"
-    fix = "--activation tanh (or silu), a lower --lr, or --input-scaling standard"
+    fix = _either(
+        "--activation tanh (or silu)",
+        _toward_usual(recipe.optimizer, recipe.lr, lower=True),
+        "--input-scaling standard" if recipe.input_scaling != "standard" else "",
+    )
     if train_rrmse <= DEAD_HARMLESS:
         seen += f", but the live ones fit it (training rRMSE {train_rrmse:.2g})"
         return [Finding("dead-units", "note", seen, f"nothing needed; for the whole width: {fix}", "after")]
@@ -317,6 +364,10 @@ def after(
     """
     wider = ",".join(str(2 * width) for width in recipe.widths)
     narrower = ",".join(str(max(width // 2, 1)) for width in recipe.widths)
+    capacity = (
+        "--model mlp (if the target is not linear)" if recipe.model == "linear" else f"more capacity (--hidden {wider})"
+    )
+    faster = _either(_toward_usual(recipe.optimizer, recipe.lr, lower=False), "more --steps")
     findings = []
     if prediction_spread < CONSTANT_SPREAD:
         findings.append(
@@ -325,7 +376,7 @@ def after(
                 "error",
                 f"the predictions vary by {100 * prediction_spread:.2g} % of the targets' spread: "
                 "the network outputs almost a constant",
-                "look for an earlier finding; else raise --lr or --steps",
+                f"look for an earlier finding; else {faster}",
                 "after",
             )
         )
@@ -337,7 +388,7 @@ def after(
                     "underfit",
                     "warning",
                     f"train rRMSE {t:.3g} and validation rRMSE {v:.3g} are both high and close",
-                    f"more capacity (--hidden {wider}) or more --steps",
+                    _either(capacity, "more --steps"),
                     "after",
                 )
             )

@@ -180,8 +180,13 @@ def train(
         data = (X_train, y_train, X_val, y_val)
         sound = not any(f.severity == "error" for f in result.findings)
         choice, linear = auto.settle(choice, result.recipe, data, result.predict(X_val), result.info["steps"], sound)
-        if linear is not None:  # the user gets the better model
+        if linear is not None:  # the user gets the better model, and what went wrong with the network
+            network = result
             result = _train(problem, auto.as_linear(recipe, linear), rng, callbacks)
+            seen = {f.code for f in result.findings}
+            result.findings = checks.ordered(
+                result.findings + [f for f in network.findings if f.stage != "after" and f.code not in seen]
+            )
     if choice is not None:
         result.choice = choice.to_dict()
         result.info["choice_seconds"] = choice.seconds
@@ -245,7 +250,7 @@ def _train(
         int((~domain.contains(queries)).sum()),
         len(queries),
     )
-    history, watch = History(), checks.Watch(recipe.stop_on_error)
+    history, watch = History(), checks.Watch(recipe.stop_on_error, recipe.optimizer, recipe.lr)
     # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
     # then is no reason to stop.
     patience = math.inf if recipe.open_ended else recipe.patience
@@ -308,7 +313,7 @@ def _after(result: Fit, dataset: data.Dataset) -> list[Finding]:
     train_metrics = metrics(y_train, result.predict(X_train))
     val_metrics = metrics(y_val, result.predict(X_val)) if len(X_val) else None
     dead = checks.dead_units(
-        result.network, result.member(0), result.x_scaler.transform(X_train), train_metrics["rrmse"]
+        result.network, result.member(0), result.x_scaler.transform(X_train), train_metrics["rrmse"], result.recipe
     )
     return dead + checks.after(result.recipe, result.evaluation, train_metrics, val_metrics, spread)
 
