@@ -42,6 +42,12 @@ CORPUS = {
     ),
     "lr-too-high": dict(target="sin(x)*y", domain="x=0:6, y=-1:1", lr=5, steps=1500, **SMALL),
     "lr-too-low": dict(target="sin(x)", domain="x=0:6", optimizer="sgd", lr=1e-6, steps=1500, **SMALL),
+    "few-samples": {
+        "target": "a + 2*b - c*d + g**2 - sqrt(f)",
+        "domain": "a=0:1, b=0:1, c=0:1, d=0:1, g=0:1, f=0:1",
+        "samples": 20,
+        "steps": 500,
+    },
     "diverged": dict(
         target="x**2",
         domain="x=0:10",
@@ -183,6 +189,24 @@ def test_data_file_raises_no_alarm(tmp_path):
     a, b = rng.uniform(-1, 1, 4000), rng.uniform(0, 2, 4000)
     pd.DataFrame({"a": a, "b": b, "y": np.sin(2 * a) * b}).to_csv(tmp_path / "d.csv", index=False)
     assert alarms(nnfit.fit(str(tmp_path / "d.csv")).findings) == []
+
+
+def test_few_samples_are_named_before_training_with_the_default_count():
+    # the case: 20 samples of a 6-input formula for a network of 4,673 parameters
+    first = nnfit.doctor(**CORPUS["few-samples"])[0]
+    assert (first.code, first.severity, first.stage) == ("few-samples", "warning", "before")
+    assert first.seen == "16 training rows for 6 inputs and 4673 parameters"
+    assert first.fix == "--samples 30000 (the default for 6 inputs) or a smaller --hidden (32,32)"
+
+
+@pytest.mark.parametrize("auto, severity", [(True, "note"), (False, "warning")])
+def test_few_rows_of_measured_data_are_a_note_where_the_automatic_recipe_guards_against_them(tmp_path, auto, severity):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (300, 10))
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(10)]).assign(y=X.sum(axis=1) + rng.normal(0, 0.3, 300))
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    found = [f for f in nnfit.doctor(str(tmp_path / "d.csv"), auto=auto) if f.code == "few-samples"]
+    assert [f.severity for f in found] == [severity] and found[0].fix == "more rows, or a smaller --hidden (32,32)"
 
 
 @pytest.mark.parametrize(

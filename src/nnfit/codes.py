@@ -27,6 +27,7 @@ UNDERFIT_GAP = 1.5
 OVERFIT_RATIO = 2.0
 OVERFIT_FLOOR = 0.01
 EXTRAPOLATION_RATIO = 10.0
+FEW_ROWS_PER_INPUT = 100
 LR_FACTOR = 30.0
 LR_POOR = 0.3
 LR_SETTLE = 4
@@ -83,6 +84,17 @@ CHECKS = (
         },
     ),
     Check("repeated-batch", ("before",), "the same batch at every step: the network sees a fraction of the data"),
+    Check(
+        "few-samples",
+        ("before",),
+        "fewer training rows than the inputs need and fewer training values than the network has "
+        "parameters: it can pass through every row and still be wrong between them",
+        {
+            "FEW_ROWS_PER_INPUT": "training rows per input below which the space between rows is unknown to the "
+            "network: a 64-64 network on a smooth 7-input sum reached test rRMSE 0.14 from 240 rows, "
+            "0.063 from 800 and 0.015 from 8000, overfitting below 2400; on a 2-input product, 0.03 from 240 rows",
+        },
+    ),
     Check(
         "flat-loss",
         ("during",),

@@ -21,6 +21,7 @@ from .codes import (
     DEAD_SHARE,
     DIVERGED_FACTOR,
     EXTRAPOLATION_RATIO,
+    FEW_ROWS_PER_INPUT,
     FLAT_CHECKS,
     FLAT_TOL,
     LR_FACTOR,
@@ -42,6 +43,7 @@ from .codes import (
 from .models import Network
 from .recipe import Recipe
 from .target import Target
+from .task import Task
 from .train import Callback, ChunkEnd, Trainer
 
 
@@ -87,6 +89,7 @@ def before(
         findings += _unscaled("outputs", y_train, target.outputs, "--output-scaling standard")
     findings += _lr_starved(recipe, len(X_train))
     findings += _repeated_batch(recipe, len(X_train), network)
+    findings += _few_samples(recipe, network, target, *y_train.shape)
     if queries_outside:
         findings.append(
             Finding(
@@ -191,6 +194,29 @@ def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Find
             "before",
         )
     ]
+
+
+def _narrower(recipe: Recipe) -> str:
+    """The fix that halves every hidden layer, e.g. "a smaller --hidden (32,32)"."""
+    return f"a smaller --hidden ({','.join(str(max(width // 2, 1)) for width in recipe.widths)})"
+
+
+def _few_samples(recipe: Recipe, network: Network, target: Target, rows: int, outputs: int) -> list[Finding]:
+    """Too few training rows for the inputs and the parameters: a warning, or a note for measured
+    data under the automatic recipe, which compares the linear model and penalises learning by heart."""
+    inputs = len(target.inputs)
+    if rows >= FEW_ROWS_PER_INPUT * inputs or rows * outputs >= network.n_params:
+        return []
+    seen = f"{rows} training rows for {inputs} inputs and {network.n_params} parameters"
+    narrower = _narrower(recipe)
+    if target.known:
+        fix = f"--samples {Task.default_samples(inputs)} (the default for {inputs} inputs) or {narrower}"
+        return [Finding("few-samples", "warning", seen, fix, "before")]
+    fix = f"more rows, or {narrower}"
+    if recipe.auto:
+        seen += "; the automatic recipe compares the linear model and adds weight decay when the network learns them"
+        return [Finding("few-samples", "note", seen, fix, "before")]
+    return [Finding("few-samples", "warning", seen, fix, "before")]
 
 
 class Watch(Callback):
@@ -363,7 +389,6 @@ def after(
     on the test split. A fix never names a setting the recipe already has.
     """
     wider = ",".join(str(2 * width) for width in recipe.widths)
-    narrower = ",".join(str(max(width // 2, 1)) for width in recipe.widths)
     capacity = (
         "--model mlp (if the target is not linear)" if recipe.model == "linear" else f"more capacity (--hidden {wider})"
     )
@@ -398,8 +423,7 @@ def after(
                     "overfit",
                     "warning",
                     f"validation rRMSE {v:.3g} is {v / max(t, 1e-300):.1f}x the train rRMSE {t:.3g}",
-                    f"more --samples, a smaller --hidden ({narrower})"
-                    + ("" if recipe.early_stopping else ", or --early-stopping"),
+                    _either("more --samples", _narrower(recipe), "" if recipe.early_stopping else "--early-stopping"),
                     "after",
                 )
             )

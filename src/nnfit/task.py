@@ -91,7 +91,12 @@ class Task(Settings):
 
     def sample_count(self, inputs: int) -> int:
         """The points to sample for a formula of `inputs` inputs: as named, else sized to them."""
-        return self.samples or max(self.SAMPLES, self.SAMPLES_PER_INPUT * inputs)
+        return self.samples or self.default_samples(inputs)
+
+    @classmethod
+    def default_samples(cls, inputs: int) -> int:
+        """The points sampled from a formula of `inputs` inputs when `samples` is unset."""
+        return max(cls.SAMPLES, cls.SAMPLES_PER_INPUT * inputs)
 
     def _check(self) -> None:
         if abs(sum(self.split) - 1) > 1e-6 or self.split[0] <= 0:
