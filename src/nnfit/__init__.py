@@ -19,6 +19,7 @@ __version__ = "0.3.0"  # the one place the version is written (pyproject reads i
 _API = {
     "fit": "run",
     "doctor": "run",
+    "try_fixes": "run",
     "compare": "comparison",
     "load": "rundir",
     "Fit": "result",
@@ -56,6 +57,7 @@ __all__ = [
     "doctor",
     "fit",
     "load",
+    "try_fixes",
 ]
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ if TYPE_CHECKING:
     from .findings import Finding
     from .recipe import Recipe
     from .result import Fit
-    from .run import doctor, fit
+    from .run import doctor, fit, try_fixes
     from .rundir import load
     from .target import Target
     from .task import Task

@@ -90,6 +90,7 @@ def _fit_command(
     as_json: bool,
     quiet: bool,
     resume: str | None,
+    try_fixes: bool,
     **flags: Any,
 ) -> None:
     from . import data
@@ -108,6 +109,7 @@ def _fit_command(
     from . import rundir
     from .callbacks import Interrupt, RichProgress
     from .run import train
+    from .run import try_fixes as tried
     from .train import INTERRUPTED
 
     if path is None:
@@ -131,6 +133,8 @@ def _fit_command(
         if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):
             shutil.rmtree(path, ignore_errors=True)  # nothing to resume: leave no trace
         raise
+    if try_fixes:
+        result.findings = tried(result.findings, task=task, recipe=recipe)
     result.save(path, overwrite=overwrite, report=not no_report)
     if as_json:
         click.echo(
@@ -185,11 +189,11 @@ def _resumable(
     return path, task, recipe, state
 
 
-def _doctor_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
+def _doctor_command(target: str | None, config: str | None, as_json: bool, try_fixes: bool, **flags: Any) -> None:
     from .run import doctor
 
     task, recipe = _settings(target, config, flags)
-    findings = doctor(task=task, recipe=recipe)
+    findings = doctor(task=task, recipe=recipe, try_fixes=try_fixes)
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], indent=2))
         return
@@ -209,6 +213,15 @@ def _slug(target: str) -> str:
 @click.option("--debug", is_flag=True, help="show a traceback on errors")
 def main(debug: bool) -> None:
     """Fit neural networks to functions and data, and see where to trust them."""
+
+
+def _try_fixes_option() -> click.Option:
+    """--try-fixes, of `nnfit fit` and `nnfit doctor`."""
+    return click.Option(
+        ["--try-fixes"],
+        is_flag=True,
+        help="apply each proposed fix to a short probe and show its measured gain (a few seconds a fix)",
+    )
 
 
 fit_command = Command(
@@ -233,6 +246,7 @@ fit_command = Command(
             help="continue a killed or interrupted fit from its last checkpoint, with its own recipe "
             "('last': the newest in nnfit-runs/)",
         ),
+        _try_fixes_option(),
         *_options(Task),
         *_options(Recipe),
     ],
@@ -252,6 +266,7 @@ doctor_command = Command(
             ["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"
         ),
         click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
+        _try_fixes_option(),
         *_options(Task),
         *_options(Recipe),
     ],

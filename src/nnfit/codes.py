@@ -31,6 +31,19 @@ FEW_ROWS_PER_INPUT = 100
 LR_FACTOR = 30.0
 LR_POOR = 0.3
 LR_SETTLE = 4
+POWER_GAIN = 3.0
+POWER_POOR = 1e-3
+POWER_LINE = 0.01
+POWER_ROWS = 100_000
+OSC_TURNS = 6
+OSC_POOR = 0.01
+OSC_LINES = 16
+OSC_POINTS = 1024
+OSC_ROWS_PER_PERIOD = 20
+NOISE_SHARE = 0.1
+NOISE_NEAR = 1.5
+NOISE_NEIGHBOURS = 10
+NOISE_ROWS = 5000
 # The starting rate each optimizer trains well with on standardised data, from which a rate is
 # judged too high or too low (L-BFGS searches its own step). Adam and its kin: nnfit's default.
 # RMSprop and plain SGD, measured on sin(x)*y, x**2 and exp(-x**2)*cos(3*x) in 4000 steps: RMSprop
@@ -153,6 +166,40 @@ CHECKS = (
         {"CONSTANT_SPREAD": "predictions varying by under 5 % of the targets' spread say nothing"},
     ),
     Check(
+        "power-law",
+        ("after",),
+        "positive (or negative) inputs and outputs where a straight line in log-log coordinates fits "
+        "far better than the fit: a product of powers, fitted in coordinates where it bends",
+        {
+            "POWER_GAIN": "the line 3x better than the fit and than a line in the data's own coordinates: "
+            "n*p**2*E/(3*k*T) on 1:5 ranges reached 1.9e-2 with standard scaling and 1.6e-3 with a network "
+            "in log-log coordinates",
+            "POWER_POOR": "a fit above 1e-3 validation rRMSE; below it the coordinates matter little",
+            "POWER_LINE": "the line itself within 1 % of the spread: a product of powers, not merely a rising "
+            "curve (x**2 + x on 1:1000 is 1.4 % from its line, on 1:10 4.4 %)",
+            "POWER_ROWS": "training rows the line is solved on: a least-squares solve stays under 0.1 s",
+        },
+    ),
+    Check(
+        "oscillation",
+        ("after",),
+        "a known target that turns many times along an input, fitted poorly: smooth units need many "
+        "per period, and the rows may be too few per period",
+        {
+            "OSC_TURNS": "turns (changes of direction) along one input, the median over lines across the "
+            "domain: 6 is three periods; of the 55 textbook formulas only the oscillating ones reach it "
+            "(double slit 9, a damped 1-D oscillation 9, sin(x*y)**2 on 0:6 15)",
+            "OSC_POOR": "a validation rRMSE above 1 %: an oscillation fitted that poorly is under-resolved; "
+            "above UNDERFIT_RRMSE it is a warning, else a note",
+            "OSC_LINES": "lines per input the turns are counted on",
+            "OSC_POINTS": "points per line: 500 per period for 1 turn, enough for any formula's fastest wiggle",
+            "OSC_ROWS_PER_PERIOD": "training rows per period along an input (were they on a grid) below which "
+            "more samples are proposed: in 3000-step probes a third layer took sin(3*x)*cos(3*y) on 0:6 from "
+            "0.20 to 0.049 and four times the steps sin(10*x) from 0.60 to 0.063, while sin units did not "
+            "help and 4x the samples helped neither at 12 rows per period or more",
+        },
+    ),
+    Check(
         "underfit",
         ("after",),
         "a validation error that is high and close to the training error: the model is the limit",
@@ -168,6 +215,20 @@ CHECKS = (
         {
             "OVERFIT_RATIO": "validation error more than twice the training error",
             "OVERFIT_FLOOR": "and itself above 1 % of the spread; below that the gap does not matter",
+        },
+    ),
+    Check(
+        "noisy-data",
+        ("after",),
+        "measured targets whose noise, estimated from nearest rows, is close to the fit's validation "
+        "error: the data, not the recipe, bound the accuracy (a note; overfit names the noise too)",
+        {
+            "NOISE_SHARE": "noise of at least 10 % of the targets' spread (R² at most 0.99 for any model)",
+            "NOISE_NEAR": "a validation error within 1.5x of the noise, and a training error not below "
+            "it by as much: the fit is at the floor the noise sets",
+            "NOISE_NEIGHBOURS": "nearest rows used by the Gamma test: with sin(x) plus noise 0.38 of the spread it "
+            "estimated 0.39 from 300, 1000 and 4000 rows; in 10 dimensions it errs, both ways",
+            "NOISE_ROWS": "rows the estimate reads: a k-d tree query on them takes under a second",
         },
     ),
     Check(

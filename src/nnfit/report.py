@@ -76,7 +76,9 @@ def summary_html(fit: Fit) -> str:
         items = "".join(
             f'<li><span class="{f.severity}">{f.severity}</span> <b>{f.code}</b>'
             f"{f' (step {f.step})' if f.step is not None else ''}: {_e(f.seen)}<br>"
-            f"fix: <code>{_e(f.fix)}</code></li>"
+            f"fix: <code>{_e(f.fix)}</code>"
+            + "".join(f"<br>tried <code>{_e(line)}</code>" for line in f.tried())
+            + "</li>"
             for f in fit.findings
         )
         parts.append(f"<h2>Findings</h2><ul>{items}</ul>")

@@ -14,15 +14,17 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import auto, data
-from . import findings as checks
+from . import auto, data, trials
 from .callbacks import AccuracyTarget, EarlyStopping, Halt, History
 from .checkpoint import Checkpointer
+from .checks.after import after
+from .checks.before import before
+from .checks.during import Watch
 from .config import split_settings
 from .domain import SHELLS, Domain
 from .errors import RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
-from .findings import Finding
+from .findings import Finding, ordered
 from .models import Network
 from .recipe import Recipe
 from .result import Fit
@@ -70,11 +72,13 @@ def doctor(
     recipe: Recipe | None = None,
     task: Task | None = None,
     probe_seconds: float = PROBE_SECONDS,
+    try_fixes: bool = False,
     **settings: Any,
 ) -> list[Finding]:
     """The doctor's diagnosis of a recipe: static checks plus a probe training of about
     `probe_seconds`. Takes the arguments of `fit`; returns the findings made before and during
-    training, most telling first."""
+    training, most telling first, with each fix applied and measured if `try_fixes` (see
+    `nnfit.try_fixes`)."""
     task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
     rng = np.random.default_rng(recipe.seed)
     try:
@@ -92,7 +96,27 @@ def doctor(
     probe_budget = min(recipe.time_limit or math.inf, probe_seconds)
     # the fixed defaults stand in for fields left at auto: the doctor looks at the user's choices
     probe = train(resolved, domain_obj, dataset, task, recipe.fixed(), rng, budget=probe_budget)
-    return [f for f in probe.findings if f.stage != "after"]
+    found = [f for f in probe.findings if f.stage != "after"]
+    return trials.tried(found, target, domain, task, recipe) if try_fixes else found
+
+
+def try_fixes(
+    findings: Sequence[Finding],
+    target: TargetSpec = None,
+    domain: Domain | str | dict | None = None,
+    *,
+    recipe: Recipe | None = None,
+    task: Task | None = None,
+    probe_steps: int = trials.PROBE_STEPS,
+    **settings: Any,
+) -> list[Finding]:
+    """Check the fixes of `findings` (a fit's, or the doctor's) by applying them: each change a fix
+    proposes trains a probe of `probe_steps` steps of the recipe the other arguments describe, as for
+    `fit`, and its held-out rRMSE is set beside the probe's without it in `Finding.trials`. The
+    changes that help come first: ``try_fixes(fit(**s).findings, **s)``.
+    """
+    task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
+    return trials.tried(list(findings), target, domain, task, recipe, probe_steps)
 
 
 def resolve(
@@ -184,7 +208,7 @@ def train(
             network = result
             result = _train(problem, auto.as_linear(recipe, linear), rng, callbacks)
             seen = {f.code for f in result.findings}
-            result.findings = checks.ordered(
+            result.findings = ordered(
                 result.findings + [f for f in network.findings if f.stage != "after" and f.code not in seen]
             )
     if choice is not None:
@@ -240,7 +264,7 @@ def _train(
         recipe.activation,
         recipe.output_activation,
     )
-    findings = checks.before(
+    findings = before(
         recipe,
         network,
         target,
@@ -250,7 +274,7 @@ def _train(
         int((~domain.contains(queries)).sum()),
         len(queries),
     )
-    history, watch = History(), checks.Watch(recipe.stop_on_error, recipe.optimizer, recipe.lr)
+    history, watch = History(), Watch(recipe)
     # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
     # then is no reason to stop.
     patience = math.inf if recipe.open_ended else recipe.patience
@@ -297,25 +321,9 @@ def _train(
     result.evaluation = evaluation(result, dataset, rng)
     if len(queries):
         result.queries = result.query(queries)
-    findings += watch.findings + _after(result, dataset)
-    result.findings = checks.ordered(findings)
+    findings += watch.findings + after(result, dataset)
+    result.findings = ordered(findings)
     return result
-
-
-def _after(result: Fit, dataset: data.Dataset) -> list[Finding]:
-    """The doctor's checks on the finished fit: its units, and its errors on each split."""
-    X_train, y_train = dataset.part("train")
-    X_val, y_val = dataset.part("val")
-    X_test, y_test = dataset.part("test")
-    X_spread, y_spread = (X_test, y_test) if len(X_test) else (X_train, y_train)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread = float(np.mean(result.predict(X_spread).std(axis=0) / y_spread.std(axis=0)))
-    train_metrics = metrics(y_train, result.predict(X_train))
-    val_metrics = metrics(y_val, result.predict(X_val)) if len(X_val) else None
-    dead = checks.dead_units(
-        result.network, result.member(0), result.x_scaler.transform(X_train), train_metrics["rrmse"], result.recipe
-    )
-    return dead + checks.after(result.recipe, result.evaluation, train_metrics, val_metrics, spread)
 
 
 def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:

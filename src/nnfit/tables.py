@@ -61,7 +61,9 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
 
 def print_findings(console: Console, findings: Sequence[Finding]) -> None:
-    """Each finding on a line, coloured by severity, with its fix below it."""
+    """Each finding on a line, coloured by severity, with its fix below it and, where the fixes
+    were tried, each one's measured gain."""
+
     if not findings:
         console.print("findings: none — nothing wrong seen before, during or after training")
         return
@@ -70,6 +72,8 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
         at = f" (step {f.step})" if f.step is not None else ""
         console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.code}{at}: {f.seen}")
         console.print(f"      fix: {f.fix}")
+        for line in f.tried():
+            console.print(f"      tried {line}")
 
 
 def print_queries(console: Console, inputs: Sequence[str], outputs: Sequence[str], queries: Sequence[Query]) -> None:
