@@ -57,12 +57,12 @@ CORPUS = {
         target="x**2", domain="x=0:10", auto=False, optimizer="sgd", lr=10, steps=500, early_stopping=False, **SMALL
     ),
     "dead-units": dict(
-        target="sin(3*x)",
-        domain="x=0:6",
+        target="sin(2*x)*cos(2*y)",
+        domain="x=0:6, y=0:3",
         activation="relu",
         lr=0.1,
         schedule="constant",
-        steps=1000,
+        steps=3000,
         early_stopping=False,
         **SMALL,
     ),
@@ -79,7 +79,7 @@ CORPUS = {
         "early_stopping": False,
     },
     "power-law": {"target": "m1*m2/r**2", "domain": "m1=1:10, m2=1:10, r=1:10", "auto": False, "steps": 2000},
-    "oscillation": {"target": "sin(10*x)", "domain": "x=0:6", "auto": False, "steps": 3000},
+    "oscillation": {"target": "sin(8*x)", "domain": "x=0:6", "auto": False, "steps": 3000},
     "noisy-data": {"target": str(EXAMPLES / "noisy-sine.csv")},
     "extrapolation": dict(target="x**2", domain="x=0:1", query="0.5; 3", steps=500, **SMALL),
 }
@@ -109,9 +109,9 @@ SECOND = {
             **SMALL,
         },
     ),
-    "outputs in the thousands": (
+    "outputs up to 100 000": (
         "unscaled-outputs",
-        {"target": "5000*exp(-x)", "domain": "x=0:3", "output_scaling": "none", "auto": False, "steps": 1000, **SMALL},
+        {"target": "1e5*exp(-x)", "domain": "x=0:3", "output_scaling": "none", "auto": False, "steps": 1000, **SMALL},
     ),
     "exponential decay of 0.1 every 100 steps": (
         "lr-starved",
@@ -173,9 +173,9 @@ SECOND = {
         "power-law",
         {"target": "n*p**2*E/(3*k*T)", "domain": "n=1:5, p=1:5, E=1:5, k=1:5, T=1:5", "auto": False, "steps": 2000},
     ),
-    "a 2-D wave of 3 periods a side": (
+    "a damped oscillation of 8 periods": (
         "oscillation",
-        {"target": "sin(3*x)*cos(3*y)", "domain": "x=0:6, y=0:6", "auto": False, "steps": 3000},
+        {"target": "exp(-t/5)*cos(6*t)", "domain": "t=0:8", "auto": False, "steps": 3000},
     ),
 }
 

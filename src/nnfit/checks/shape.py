@@ -52,9 +52,12 @@ def power_law(
         "target behaves as a product of powers of its inputs"
     )
     both = {"input_scaling": "log", "output_scaling": "log"}
+    # the line is the first fix: it is POWER_GAIN better by construction; a network there may do better still
     fix = either(
-        Fix("--input-scaling log --output-scaling log", both),
-        Fix("--model linear with both", {"model": "linear", **both}) if recipe.model != "linear" else None,
+        Fix("--model linear --input-scaling log --output-scaling log", {"model": "linear", **both})
+        if recipe.model != "linear"
+        else None,
+        Fix("--input-scaling log --output-scaling log (a network in log-log coordinates)", both),
     )
     return [Finding("power-law", "warning", seen, stage="after", **fix)]
 
