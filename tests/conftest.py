@@ -14,6 +14,16 @@ import pytest
 from nnfit.cli import run
 
 os.environ.setdefault("NNFIT_CACHE_DIR", tempfile.mkdtemp(prefix="nnfit-test-cache-"))
+# Set by .ci/run: a real part (Chromium, PostgreSQL) missing fails its tests instead of skipping them.
+REQUIRE_PARTS = "NNFIT_REQUIRE_PARTS"
+
+
+def need(part: str, hint: str) -> None:
+    """Skip the test, or fail it where CI requires every part: `part` is missing; `hint` installs it."""
+    message = f"{part} is missing: {hint}"
+    if os.environ.get(REQUIRE_PARTS):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @dataclass

@@ -34,6 +34,7 @@ def script(name: str):
         ("formula_suite", ["--only", "pendulum", "ideal-gas", "--fixed"], {"formulas", "summary"}),
         ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
         ("scaling", ["--samples", "1000", "--steps", "300", "--inputs"], {"samples", "inputs"}),
+        ("playground_stream", ["--repeats", "1", "--steps", "200"], {"cases", "default_first_update_s"}),
     ],
 )
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):

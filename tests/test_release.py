@@ -73,3 +73,6 @@ def test_the_wheel_installs_in_a_new_environment_and_fits(dist, tmp_path):
     assert (
         installed.is_relative_to(env) and (installed / "py.typed").is_file() and (installed / "standalone.py").is_file()
     )
+    # the playground's page and the recipe presets are package data, there without the source tree
+    assert (installed / "web" / "static" / "index.html").is_file()
+    assert (installed / "presets" / "seed000-softmax.yaml").is_file()

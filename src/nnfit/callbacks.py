@@ -179,12 +179,14 @@ class Interrupt(Callback):
 
 
 class Halt(Callback):
-    """Ends the run after the current chunk once `event` is set: for a run that trains in a thread
-    beside another, and must stop when that one is interrupted or fails."""
+    """Ends the run after the current chunk once `event` is set, as an interruption (the best
+    weights are kept): for a run in a thread that another thread stops — the run beside it failed,
+    or the user pressed Stop. `why` ends the stop reason: "interrupted {why}, at step N"."""
 
-    def __init__(self, event: threading.Event) -> None:
+    def __init__(self, event: threading.Event, why: str = "with the run beside it") -> None:
         self.event = event
+        self.why = why
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         if self.event.is_set():
-            trainer.stop(f"{INTERRUPTED} with the run beside it, at step {event.step}")
+            trainer.stop(f"{INTERRUPTED} {self.why}, at step {event.step}")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import re
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -44,6 +42,7 @@ Examples:
   nnfit export nnfit-runs/001-x_2_x --format onnx
   nnfit fit --resume last           continue the newest killed or interrupted fit
   nnfit runs                        list runs, unfinished ones with what to do
+  nnfit serve                       the playground: fit and compare in a local web page
 """
 
 
@@ -108,34 +107,28 @@ def _fit_command(
 
     from . import rundir
     from .callbacks import Interrupt, RichProgress
-    from .run import train
-    from .run import try_fixes as tried
+    from .run import fit_into
     from .train import INTERRUPTED
 
     if path is None:
-        path = rundir.reserve(RUNS_DIR, _slug(task.target or "fit"))
-    # a replaced run stays whole until the new one is: that one is written aside, with no checkpoints
-    checkpoints = (
-        None
-        if path.exists() and not (path / rundir.MARKER).exists() and resume is None and overwrite
-        else rundir.begin(path, task, recipe)
-    )
+        path = rundir.reserve(RUNS_DIR, rundir.slug(task.target or "fit"))
     progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
     if not no_report:  # matplotlib loads while training leaves a core free: 0.4 s sooner done
         threading.Thread(target=lambda: importlib.import_module("nnfit.report").warm(), daemon=True).start()
     if state is not None and not as_json:
         click.echo(f"resumed from step {state['step']} ({path})", err=True)
-    try:
-        result = train(
-            fitted, domain, dataset, task, recipe, rng, [Interrupt(), *progress], checkpoints=checkpoints, resume=state
-        )
-    except BaseException:
-        if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):
-            shutil.rmtree(path, ignore_errors=True)  # nothing to resume: leave no trace
-        raise
-    if try_fixes:
-        result.findings = tried(result.findings, task=task, recipe=recipe)
-    result.save(path, overwrite=overwrite, report=not no_report)
+    result = fit_into(
+        path,
+        (fitted, domain, dataset),
+        task,
+        recipe,
+        rng,
+        [Interrupt(), *progress],
+        resume=state,
+        overwrite=overwrite,
+        fixes=try_fixes,
+        report=not no_report,
+    )
     if as_json:
         click.echo(
             json.dumps(
@@ -200,12 +193,6 @@ def _doctor_command(target: str | None, config: str | None, as_json: bool, try_f
     console = tables.console()
     console.print(f"[bold]nnfit doctor[/] {task.target} | {recipe.summary()}")
     tables.print_findings(console, findings)
-
-
-def _slug(target: str) -> str:
-    """The target as a directory name's tail, for a human to spot: x**2 + x -> x_2_x."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", Path(target).stem if Path(target).suffix else target).strip("_")[:40]
-    return slug or "fit"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
@@ -393,6 +380,60 @@ def export_command(run_dir: str, format_: str, out: str | None) -> None:
     path = Path(out) if out else Path(run_dir) / f"model{FORMATS[format_]}"
     for file in result.export(path, format_):
         click.echo(f"wrote {file}")
+
+
+@main.command("serve", epilog=EPILOG)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="address to listen on; any but 127.0.0.1 lets other machines in, and the page has no login",
+)
+@click.option("--runs", "runs_dir", default=str(RUNS_DIR), show_default=True, help="run directory folder to fit into")
+@click.option("--no-browser", is_flag=True, help="do not open the page in a browser")
+@click.option("--max-samples", type=click.IntRange(1), help="most rows of data one fit may use")
+@click.option("--max-steps", type=click.IntRange(1), help="most steps one fit may ask for")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), help="most seconds one fit may train")
+@click.option("--max-upload", type=click.FloatRange(min=0, min_open=True), help="largest data file to upload, MiB")
+@click.option("--max-queue", type=click.IntRange(1), help="most fits waiting at once")
+def serve_command(
+    port: int,
+    host: str,
+    runs_dir: str,
+    no_browser: bool,
+    max_samples: int | None,
+    max_steps: int | None,
+    max_seconds: float | None,
+    max_upload: float | None,
+    max_queue: int | None,
+) -> None:
+    """Start the playground: a local web page that fits a formula or an uploaded data file live,
+    shows the doctor's findings with fixes to apply, and compares runs. Fits are written to --runs."""
+    import dataclasses
+
+    from .web import LOOPBACK, Limits, serve
+
+    upload = None if max_upload is None else round(max_upload * 2**20)
+    caps: dict[str, Any] = {
+        "samples": max_samples,
+        "steps": max_steps,
+        "seconds": max_seconds,
+        "upload": upload,
+        "queue": max_queue,
+    }
+    limits = dataclasses.replace(Limits(), **{k: v for k, v in caps.items() if v is not None})
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"nnfit playground on http://{shown_host}:{port}/  (Ctrl-C stops it; runs in {runs_dir}/)")
+    click.echo(
+        f"caps per fit: {limits.samples} rows, {limits.steps} steps, {limits.seconds:g} s of training, "
+        f"uploads of {limits.upload / 2**20:g} MiB, {limits.queue} fits waiting (--max-* flags change them)"
+    )
+    if host not in LOOPBACK:
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach it can fit and read runs — the page has no login"
+        )
+    serve(Path(runs_dir), host, port, limits, open_browser=not no_browser)
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -3,15 +3,17 @@ into the two tables. A run directory's recipe.yaml is one; `nnfit fit --config` 
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import RecipeError
-from .params import unknown_keys
+from .params import plain, shown, unknown_keys
 from .recipe import Recipe
 from .task import Task
 
@@ -57,3 +59,33 @@ def write_config(path: str | Path, task: Task, recipe: Recipe) -> None:
         **{k: v for k, v in recipe.to_dict().items() if v is not None},
     }
     Path(path).write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+
+
+def command_line(task: Task, recipe: Recipe) -> str:
+    """The `nnfit fit` command that runs `task` with `recipe`: the target, then a flag for each
+    setting that differs from its default, quoted for a POSIX shell."""
+    words = ["nnfit", "fit", shlex.quote(task.target or "")]
+    for table, values in ((Task, task), (Recipe, recipe)):
+        defaults = table.defaults()
+        for name, param in table.params().items():
+            value = getattr(values, name)
+            if name == "target" or plain(value) == plain(defaults[name]):
+                continue
+            flag = param.option(name)
+            if param.kind == "bool":
+                words.append(flag if value else f"--no-{flag[2:]}")
+            else:
+                words += [flag, shlex.quote(shown(value))]
+    return " ".join(words)
+
+
+def presets() -> dict[str, tuple[str, dict[str, Any]]]:
+    """The recipe files shipped with nnfit (the seeds' broken recipes and their fixes; examples/
+    links to them), by name: (what the file's opening comment says, its settings)."""
+    found = {}
+    for entry in sorted(resources.files("nnfit").joinpath("presets").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            text = entry.read_text(encoding="utf-8")
+            comment = " ".join(line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#"))
+            found[entry.name.removesuffix(".yaml")] = (comment, yaml.safe_load(text) or {})
+    return found

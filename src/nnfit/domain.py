@@ -157,6 +157,12 @@ class Domain:
             )
         )
 
+    def grid(self, per_side: int, factor: float = 1.0) -> tuple[np.ndarray, ...]:
+        """The axes of a regular grid over the box grown `factor` times: one array (per_side,) per
+        input, for curves and heatmaps. `np.meshgrid(*axes)` gives the points."""
+        outer = self.grown(factor)
+        return tuple(np.linspace(lo, hi, per_side) for lo, hi in zip(outer.lo, outer.hi))
+
     def contains(self, X: np.ndarray) -> np.ndarray:
         """Whether each row of X (n, d) lies inside the box, within a relative 1e-9 of its edges."""
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))

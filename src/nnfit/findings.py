@@ -136,9 +136,19 @@ def deeper(recipe: Recipe) -> Fix:
 
 
 def longer(recipe: Recipe) -> Fix:
-    """Twice the run: "more --steps", which sets the steps (or the budget) to double."""
+    """Twice the run: "more --steps", which sets the steps (or the budget) to double. A run of a
+    tenth of the usual steps or fewer gets the usual: doubling 50 steps, one click at a time, would
+    take nine clicks to get there."""
     if recipe.epochs is not None:
         return Fix("more --epochs", {"epochs": 2 * recipe.epochs})
     if recipe.steps is None and recipe.budget is not None:
         return Fix("more --budget", {"budget": 2 * recipe.budget})
+    if short(recipe):
+        return Fix.to("steps", Recipe.DEFAULT_STEPS, why="the usual run", was=recipe.steps)
     return Fix("more --steps", {"steps": 2 * (recipe.steps or Recipe.DEFAULT_STEPS)})
+
+
+def short(recipe: Recipe) -> bool:
+    """Whether the run is named as a tenth of the usual steps or fewer: too short to tell more of
+    anything else."""
+    return recipe.steps is not None and 10 * recipe.steps <= Recipe.DEFAULT_STEPS

@@ -106,8 +106,8 @@ def curve(fit: Fit) -> Figure:
     _need_inputs(fit, 1, "curve")
     fig = figure(7, 4)
     ax = fig.add_subplot()
-    outer = fit.domain.grown(2.0)
-    x = np.linspace(outer.lo[0], outer.hi[0], GRID)[:, None]
+    (axis,) = fit.domain.grid(GRID, 2.0)
+    x = axis[:, None]
     if fit.target.known:
         ax.plot(x[:, 0], fit.target(x)[:, 0], color="black", label="truth")
     ax.plot(x[:, 0], fit.predict(x)[:, 0], color="tab:blue", linestyle="--", label="prediction")
@@ -131,9 +131,7 @@ def heatmaps(fit: Fit) -> Figure:
     """2-D target: truth, prediction and |error| over the 2x box with the training domain drawn.
     A data target, whose truth is unknown off the data, gets the prediction only."""
     _need_inputs(fit, 2, "heatmaps")
-    outer = fit.domain.grown(2.0)
-    a, b = (np.linspace(outer.lo[i], outer.hi[i], GRID_2D) for i in range(2))
-    A, B = np.meshgrid(a, b)
+    A, B = np.meshgrid(*fit.domain.grid(GRID_2D, 2.0))
     X = np.stack([A.ravel(), B.ravel()], axis=1)
     prediction = fit.predict(X)[:, 0].reshape(A.shape)
     panels = {"prediction": prediction}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import auto, data, trials
+from . import auto, data, rundir, trials
 from .callbacks import AccuracyTarget, EarlyStopping, Halt, History
 from .checkpoint import Checkpointer
 from .checks.after import after
@@ -117,6 +118,38 @@ def try_fixes(
     """
     task, recipe, target, domain = resolve(target, domain, recipe, task, settings)
     return trials.tried(list(findings), target, domain, task, recipe, probe_steps)
+
+
+def fit_into(
+    path: Path,
+    prepared: tuple[Target, Domain, data.Dataset],
+    task: Task,
+    recipe: Recipe,
+    rng: np.random.Generator,
+    callbacks: Sequence[Callback] = (),
+    *,
+    resume: dict[str, Any] | None = None,
+    overwrite: bool = False,
+    fixes: bool = False,
+    report: bool = True,
+) -> Fit:
+    """`train` on a prepared target, domain and dataset (`data.prepare`) with its run directory
+    `path` kept up to date: marked unfinished with its recipe at once, checkpointed as it trains
+    (so that it can be resumed: `resume` is its checkpoint), and complete once saved. With `fixes`,
+    the findings' fixes are tried first (`try_fixes`). A run that fails before its first
+    checkpoint leaves no trace; a replaced run (`overwrite`) stays whole until the new one is."""
+    replacing = path.exists() and not (path / rundir.MARKER).exists() and resume is None and overwrite
+    checkpoints = None if replacing else rundir.begin(path, task, recipe)
+    try:
+        result = train(*prepared, task, recipe, rng, callbacks, checkpoints=checkpoints, resume=resume)
+    except BaseException:
+        if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+    if fixes:
+        result.findings = trials.tried(result.findings, None, None, task, recipe)
+    result.save(path, overwrite=overwrite, report=report)
+    return result
 
 
 def resolve(
@@ -285,7 +318,9 @@ def _train(
     saving = (
         [Checkpointer(checkpoints, recipe.checkpoint_every, chosen)] if checkpoints and recipe.checkpoint_every else []
     )
-    trainer = Trainer(network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget)
+    trainer = Trainer(
+        network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget, (x_scaler, y_scaler)
+    )
     start = time.perf_counter()
     params = trainer.run(
         x_scaler.transform(X_train),

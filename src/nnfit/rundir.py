@@ -20,6 +20,7 @@ never leaves half a run that looks whole. No absolute path is stored.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from safetensors.numpy import save_file
 from . import checkpoint
 from .config import read_config, split_settings, write_config
 from .domain import Domain, Interval
-from .errors import RunDirError
+from .errors import NnfitError, RunDirError
 from .evaluate import Query
 from .findings import Finding
 from .models import Network
@@ -68,6 +69,12 @@ def reserve(root: Path, slug: str) -> Path:
             continue
 
 
+def slug(target: str) -> str:
+    """The target as a run directory's name tail, for a human to spot: x**2 + x -> x_2_x."""
+    tail = re.sub(r"[^A-Za-z0-9]+", "_", Path(target).stem if Path(target).suffix else target).strip("_")[:40]
+    return tail or "fit"
+
+
 def begin(path: Path, task: Task | None = None, recipe: Recipe | None = None) -> Path:
     """Mark `path` (an empty or interrupted run directory) unfinished, with the recipe it runs, so a
     killed fit can be resumed from it (`nnfit fit --resume`)."""
@@ -95,6 +102,23 @@ def status(path: Path) -> str:
     if stored and stop.startswith(INTERRUPTED):
         return f"{stop} — resume it with: nnfit fit --resume {path}"
     return "complete"
+
+
+def summary(path: Path) -> dict[str, Any]:
+    """A run directory in brief, read without loading its model: name, status, target, domain,
+    test rRMSE and seconds (None where the run is not complete)."""
+    state = status(path)
+    brief: dict[str, Any] = {"name": path.name, "status": state, "target": None, "domain": None}
+    brief |= {"test_rrmse": None, "seconds": None}
+    if (path / "recipe.yaml").is_file():
+        with contextlib.suppress(NnfitError):
+            settings = read_config(path / "recipe.yaml")
+            brief |= {"target": settings.get("target"), "domain": settings.get("domain")}
+    if state == "complete":
+        with contextlib.suppress(NnfitError, KeyError, TypeError):
+            brief["test_rrmse"] = _read_json(path / "metrics.json")["evaluation"]["test"]["rrmse"]
+            brief["seconds"] = _read_json(path / "run.json")["seconds"]
+    return brief
 
 
 def _alive(pid: int) -> bool:

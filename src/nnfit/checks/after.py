@@ -23,7 +23,7 @@ from ..codes import (
 )
 from ..data import Dataset
 from ..evaluate import metrics
-from ..findings import Finding, Fix, either, longer, narrower, toward_usual, wider
+from ..findings import Finding, Fix, either, longer, narrower, short, toward_usual, wider
 from ..models import Network
 from ..recipe import Recipe
 from ..target import Target
@@ -63,11 +63,12 @@ def dead_units(network: Network, params, X_scaled: np.ndarray, train_rrmse: floa
 
 
 def _more(recipe: Recipe) -> tuple[Fix | None, Fix | None]:
-    """More capacity, then a longer run; L-BFGS solves a linear model to the end at once."""
+    """More capacity, then a longer run (first, for a run far shorter than the usual); L-BFGS
+    solves a linear model to the end at once."""
     if recipe.model == "linear":
         capacity = Fix("--model mlp (if the target is not linear)", {"model": "mlp"})
         return capacity, None if recipe.optimizer == "lbfgs" else longer(recipe)
-    return wider(recipe), longer(recipe)
+    return (longer(recipe), wider(recipe)) if short(recipe) else (wider(recipe), longer(recipe))
 
 
 def after(result: Fit, dataset: Dataset) -> list[Finding]:

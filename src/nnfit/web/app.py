@@ -1,0 +1,375 @@
+"""The playground's HTTP side: the page, a small JSON API over the library, and the run
+directories' files. No fitting logic lives here; every answer is the library's.
+
+    GET  /                          the page
+    GET  /api/schema                the Task and Recipe tables, the presets and the server's caps
+    POST /api/check                 {"target": ...}: the parsed formula and its variables, or a file's columns
+    POST /api/upload?name=F.csv     the request body is a data file, kept in RUNS/.uploads/
+    POST /api/fit                   settings as in a recipe file (+ "try_fixes"): queues a fit
+    GET  /api/jobs                  the fits running and waiting
+    GET  /api/jobs/ID/events        server-sent events: state, begin, chunk (with findings), end
+    POST /api/jobs/ID/stop          end a fit after its current chunk, keeping its best weights
+    GET  /api/runs                  the run directories, newest last
+    GET  /api/runs/NAME             one run: metrics, queries, findings, history, figures, command line
+    POST /api/runs/NAME/query       {"points": "45,100; 200,2000"}: predictions, truth, inside or not
+    POST /api/runs/NAME/export/FMT  write model.onnx, model.py + model.npz or model.json into the run
+    POST /api/compare               {"runs": [NAME, ...]}: the comparison table and curves
+    GET  /runs/NAME/FILE            a file of a run directory (report.html, figures, exports)
+
+Errors are {"error": "one line"} with status 400 (bad input), 403 (refused), 404 or 500; never a
+traceback. Only names inside the runs directory are read or written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import numpy as np
+from fastapi import Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from .. import data, rundir
+from ..config import command_line, presets, split_settings
+from ..errors import NnfitError, RecipeError
+from ..formula import parse
+from ..recipe import Recipe
+from ..task import Task
+from .jobs import Jobs, Limits, finite, live_axes, live_grid
+
+STATIC = Path(__file__).parent / "static"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+UPLOADS = ".uploads"  # hidden: `nnfit runs` and the runs list pass over it
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")  # one path part: no separator, no leading dot
+POLL = 0.05  # seconds between looks for new events of a streamed fit: a chunk takes longer
+JSONBody = Annotated[dict[str, Any], Body()]  # a request's JSON object
+EXPORTS = {"onnx": "model.onnx", "numpy": "model.py", "json": "model.json"}
+
+
+class Refused(HTTPException):
+    """A request the server will not carry out, with the reason as its detail."""
+
+    def __init__(self, detail: str, status: int = 403) -> None:
+        super().__init__(status, detail)
+
+
+def create_app(
+    root: str | Path = "nnfit-runs", limits: Limits | None = None, hosts: tuple[str, ...] | None = LOOPBACK
+) -> FastAPI:
+    """The playground over the run directories in `root`. `hosts`: the names the page may be
+    reached by (the Host header), None for any; a loopback-only list keeps other sites' pages
+    from reaching it through a name that resolves to 127.0.0.1."""
+    root, limits = Path(root), limits or Limits()
+    root.mkdir(parents=True, exist_ok=True)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs = Jobs(root, limits)
+        yield
+        app.state.jobs.close()
+
+    app = FastAPI(title="nnfit playground", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+
+    @app.middleware("http")
+    async def same_origin(request: Request, call_next: Any) -> Any:
+        host = request.headers.get("host", "")
+        if hosts is not None and urlsplit(f"//{host}").hostname not in hosts:
+            return _error(f"host {host!r} is not this server's; open it at http://127.0.0.1", 400)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            cross = request.headers.get("sec-fetch-site") == "cross-site"
+            if cross or (origin is not None and urlsplit(origin).netloc != host):
+                return _error(f"a request from another site ({origin or 'cross-site'}) is refused", 403)
+        return await call_next(request)
+
+    @app.exception_handler(NnfitError)
+    async def bad_input(request: Request, exc: NnfitError) -> JSONResponse:
+        return _error(str(exc), 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        return _error(f"bad request{f' at {where}' if where else ''}: {first.get('msg', 'invalid')}", 400)
+
+    @app.exception_handler(HTTPException)
+    async def refused(request: Request, exc: HTTPException) -> JSONResponse:
+        return _error(str(exc.detail), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> JSONResponse:
+        return _error(f"internal error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", 500)
+
+    def jobs() -> Jobs:
+        return app.state.jobs
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        import plotly  # its own copy of Plotly.js: the page works with no network
+
+        return FileResponse(Path(plotly.__file__).parent / "package_data" / "plotly.min.js")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/api/schema")
+    def schema() -> dict[str, Any]:
+        return {
+            "task": _table(Task),
+            "recipe": _table(Recipe),
+            "presets": [{"name": "default", "about": "nnfit's default recipe", "settings": {}}]
+            + [{"name": name, "about": about, "settings": values} for name, (about, values) in presets().items()],
+            "limits": limits.to_dict(),
+        }
+
+    @app.post("/api/check")
+    def check(body: JSONBody) -> dict[str, Any]:
+        target = body.get("target")
+        if not isinstance(target, str):
+            raise RecipeError('no target: give a formula such as "x**2 + x", or upload a data file')
+        if _is_file(target):
+            return {"kind": "data", "columns": list(data.read_columns(_upload(root, target)))}
+        formula = parse(target)
+        return {
+            "kind": "formula",
+            "formula": "; ".join(f"{o} = {e}" for o, e in zip(formula.outputs, formula.expressions)),
+            "variables": list(formula.variables),
+            "outputs": list(formula.outputs),
+        }
+
+    @app.post("/api/upload")
+    async def upload(request: Request, name: str) -> dict[str, Any]:
+        if not NAME.fullmatch(name) or not _is_file(name):
+            raise RecipeError(f"upload name {name!r} must be a plain file name ending in {', '.join(data.SUFFIXES)}")
+        folder = root / UPLOADS
+        folder.mkdir(exist_ok=True)
+        # written aside under a hidden name that keeps the suffix (the reader goes by it), then checked
+        path, partial = _inside(root / UPLOADS, name), folder / f".partial-{name}"
+        size = 0
+        with partial.open("wb") as out:
+            async for piece in request.stream():
+                size += len(piece)
+                if size > limits.upload:
+                    break
+                out.write(piece)
+        if size > limits.upload:
+            partial.unlink()
+            raise Refused(
+                f"the file is over this server's cap of {limits.upload / 2**20:g} MiB (nnfit serve --max-upload raises it)",
+                413,
+            )
+        try:
+            columns = data.read_columns(partial)
+        except NnfitError as exc:
+            partial.unlink()
+            raise RecipeError(str(exc).replace(str(partial), name)) from None
+        partial.replace(path)
+        return {"target": f"{root / UPLOADS / name}", "columns": list(columns)}
+
+    @app.post("/api/fit")
+    def post_fit(body: JSONBody) -> dict[str, Any]:
+        settings = dict(body)
+        fixes = bool(settings.pop("try_fixes", False))
+        if isinstance(settings.get("target"), str) and _is_file(settings["target"]):
+            settings["target"] = str(_upload(root, settings["target"]))
+        task, recipe = split_settings(settings)
+        _within(task, recipe, limits)
+        rng = np.random.default_rng(recipe.seed)
+        prepared = data.prepare(task, rng)
+        dataset = prepared[2]
+        if len(dataset.X) > limits.samples:
+            raise Refused(f"{len(dataset.X)} rows are over this server's cap of {limits.samples}", 400)
+        epochs = recipe.epochs and recipe.epochs * recipe.steps_per_epoch(len(dataset.train))
+        if epochs and epochs > limits.steps:
+            raise Refused(f"{recipe.epochs} epochs are {epochs} steps, over this server's cap of {limits.steps}", 400)
+        job = jobs().submit(task, recipe, prepared, rng, fixes)
+        return {**job.to_dict(), "command": command_line(task, recipe)}
+
+    @app.get("/api/jobs")
+    def list_jobs() -> list[dict[str, Any]]:
+        return [job.to_dict() for job in jobs().waiting()]
+
+    @app.get("/api/jobs/{job_id}/events")
+    async def events(job_id: int, request: Request) -> StreamingResponse:
+        job = _job(jobs(), job_id)
+        start = int(request.headers.get("last-event-id", -1)) + 1  # a reconnecting page goes on from there
+
+        async def stream() -> AsyncIterator[str]:
+            index = start
+            while True:
+                for event in job.since(index):
+                    yield f"id: {index}\ndata: {json.dumps(event)}\n\n"
+                    index += 1
+                    if event["type"] == "end":
+                        return
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(POLL)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @app.post("/api/jobs/{job_id}/stop")
+    def stop(job_id: int) -> dict[str, Any]:
+        job = _job(jobs(), job_id)
+        job.stop.set()
+        return job.to_dict()
+
+    @app.get("/api/runs")
+    def runs() -> list[dict[str, Any]]:
+        running = {job.run for job in jobs().waiting() if job.run}
+        listed = []
+        for path in sorted(root.iterdir(), key=lambda p: p.name):
+            if path.is_dir() and NAME.fullmatch(path.name) and path.resolve().is_relative_to(root.resolve()):
+                brief = rundir.summary(path)
+                listed.append(brief | {"status": "running"} if path.name in running else brief)
+        return finite(listed)
+
+    @app.get("/api/runs/{name}")
+    def run(name: str) -> dict[str, Any]:
+        fit = rundir.load(_inside(root, name))
+        detail: dict[str, Any] = {
+            "name": name,
+            "target": fit.task.target,
+            "domain": str(fit.domain),
+            "inputs": list(fit.inputs),
+            "outputs": list(fit.outputs),
+            "settings": {k: v for k, v in {**fit.task.to_dict(), **fit.recipe.to_dict()}.items() if v is not None},
+            "command": command_line(fit.task, fit.recipe),
+            "evaluation": fit.evaluation,
+            "queries": [q.to_dict() for q in fit.queries],
+            "findings": [f.to_dict() | {"tried": f.tried()} for f in fit.findings],
+            "history": fit.history,
+            "info": fit.info,
+            "choice": fit.choice,
+            "figures": sorted(p.name for p in fit.run_dir.glob("*.png")) if fit.run_dir else [],
+            "files": sorted(p.name for p in (fit.run_dir or Path()).iterdir() if p.is_file()),
+        }
+        grid = live_grid(fit.domain)
+        if grid is not None:
+            detail["live"] = {
+                "axes": [list(axis) for axis in live_axes(fit.domain)],
+                "domain": [[iv.lo, iv.hi] for iv in fit.domain.intervals],
+                "fit": fit.predict(grid)[:, 0].tolist(),
+                "truth": fit.target(grid)[:, 0].tolist() if fit.target.known else None,
+            }
+        return finite(detail)
+
+    @app.post("/api/runs/{name}/query")
+    def query(name: str, body: JSONBody) -> list[dict[str, Any]]:
+        points = body.get("points")
+        if not isinstance(points, str):
+            raise RecipeError('give the points as text, e.g. {"points": "45,100; 200,2000"}')
+        return finite([q.to_dict() for q in rundir.load(_inside(root, name)).query(points)])
+
+    @app.post("/api/runs/{name}/export/{format_}")
+    def export(name: str, format_: str) -> dict[str, Any]:
+        if format_ not in EXPORTS:
+            raise RecipeError(f"export format must be one of {', '.join(EXPORTS)}; got {format_!r}")
+        path = _inside(root, name)
+        files = rundir.load(path).export(path / EXPORTS[format_], format_)
+        return {"files": [file.name for file in files]}
+
+    @app.post("/api/compare")
+    def compare(body: JSONBody) -> dict[str, Any]:
+        from ..comparison import compare as compared
+
+        names = body.get("runs")
+        if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
+            raise RecipeError('give two or more run names to compare: {"runs": ["001-x", "002-x"]}')
+        comparison = compared([_inside(root, name) for name in names])
+        curves = {
+            name: {
+                "elapsed": [r["elapsed"] for r in fit.history if r.get("val_rrmse") is not None],
+                "val_rrmse": [r["val_rrmse"] for r in fit.history if r.get("val_rrmse") is not None],
+            }
+            for name, fit in zip(comparison.names, comparison.fits)
+        }
+        return finite({"rows": comparison.rows(), "curves": curves})
+
+    @app.get("/runs/{name}/{file}", include_in_schema=False)
+    def run_file(name: str, file: str) -> FileResponse:
+        path = _inside(root, name, file)
+        if not path.is_file():
+            raise Refused(f"{name}/{file} does not exist", 404)
+        return FileResponse(path)
+
+    return app
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _table(table: type[Task | Recipe]) -> list[dict[str, Any]]:
+    """A settings table as the page's form is built from it: each field's kind, choices, default and help."""
+    defaults = table.defaults()
+    return [
+        {
+            "name": name,
+            "kind": param.kind,
+            "choices": list(param.choices),
+            "default": finite(list(defaults[name]) if isinstance(defaults[name], tuple) else defaults[name]),
+            "help": param.help,
+            "optional": param.optional,
+        }
+        for name, param in table.params().items()
+    ]
+
+
+def _is_file(target: str) -> bool:
+    return Path(target).suffix.lower() in data.SUFFIXES
+
+
+def _inside(root: Path, *parts: str) -> Path:
+    """root/parts, refused unless each part is one plain name and the real path (links followed)
+    lies inside root."""
+    for part in parts:
+        if not NAME.fullmatch(part):
+            raise Refused(f"{part!r} is not a plain name inside the runs directory")
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise Refused(f"{'/'.join(parts)} leads outside the runs directory")
+    return path
+
+
+def _upload(root: Path, target: str) -> Path:
+    """The uploaded file a fit's target names: RUNS/.uploads/NAME, or NAME alone; nothing else."""
+    name = Path(target).name
+    given = Path(target).parent
+    if given not in (Path("."), root / UPLOADS):
+        raise Refused(f"a data file must be uploaded first; {target!r} is not an upload")
+    path = _inside(root / UPLOADS, name)
+    if not path.is_file():
+        raise Refused(f"no upload named {name!r}: upload it first", 404)
+    return path
+
+
+def _within(task: Task, recipe: Recipe, limits: Limits) -> None:
+    """Refuse settings past the server's caps, naming the flag that raises each."""
+    for value, cap, what, flag in (
+        (task.samples, limits.samples, "samples", "--max-samples"),
+        (recipe.steps, limits.steps, "steps", "--max-steps"),
+        (recipe.budget, limits.seconds, "budget", "--max-seconds"),
+    ):
+        if value is not None and value > cap:
+            raise Refused(
+                f"'{what}' is {value:g}, over this server's cap of {cap:g} (nnfit serve {flag} raises it)", 400
+            )
+
+
+def _job(jobs: Jobs, job_id: int) -> Any:
+    if job_id not in jobs.jobs:
+        raise Refused(f"no fit numbered {job_id}", 404)
+    return jobs.jobs[job_id]

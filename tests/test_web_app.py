@@ -1,0 +1,332 @@
+"""The playground's JSON API (nnfit.web.app) through FastAPI's test client: every route, the
+messages of bad input, and the safety rules: loopback names only, no request from another site,
+no path outside the runs directory, caps on what one fit may ask."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nnfit.config import read_config
+from nnfit.recipe import Recipe
+from nnfit.task import Task
+from nnfit.web import Limits, create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ORIGIN = "http://127.0.0.1:8765"
+QUICK = {"auto": False, "hidden": "8", "steps": 200, "samples": 500}  # a fit of about a second
+
+
+@pytest.fixture
+def runs(tmp_path) -> Path:
+    return tmp_path / "runs"
+
+
+@pytest.fixture
+def client(runs):
+    with TestClient(create_app(runs), base_url=ORIGIN) as client:
+        yield client
+
+
+def events(client: TestClient, job: int) -> list[dict]:
+    """Every event of a fit, read from its stream until it ends."""
+    seen = []
+    with client.stream("GET", f"/api/jobs/{job}/events") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: "):
+                seen.append(json.loads(line[len("data: ") :]))
+    return seen
+
+
+def fitted(client: TestClient, **settings) -> str:
+    """Fit through the API; the name of the run directory written."""
+    answer = client.post("/api/fit", json=settings)
+    assert answer.status_code == 200, answer.json()
+    end = events(client, answer.json()["id"])[-1]
+    assert end["type"] == "end" and end["error"] is None, end
+    return end["run"]
+
+
+def error(response) -> str:
+    """The one-line error of a refused request."""
+    body = response.json()
+    assert set(body) == {"error"} and "\n" not in body["error"] and "Traceback" not in body["error"]
+    return body["error"]
+
+
+def test_the_page_and_plotly_are_served_from_this_machine(client):
+    page = client.get("/")
+    assert page.status_code == 200 and '<script src="/static/plotly.min.js">' in page.text
+    assert "http" not in page.text.replace("http-equiv", "")  # no script or style from the network
+    plotly = client.get("/static/plotly.min.js")
+    assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_the_schema_holds_every_field_of_the_two_tables(client):
+    schema = client.get("/api/schema").json()
+    assert [f["name"] for f in schema["task"]] == list(Task.params())
+    assert [f["name"] for f in schema["recipe"]] == list(Recipe.params())
+    activation = next(f for f in schema["recipe"] if f["name"] == "activation")
+    assert activation["choices"] == list(Recipe.params()["activation"].choices)
+    presets = {p["name"]: p["settings"] for p in schema["presets"]}
+    assert presets["default"] == {}
+    assert presets["seed000-softmax"] == read_config(ROOT / "examples" / "seed000-softmax.yaml")
+    assert schema["limits"] == Limits().to_dict()
+
+
+@pytest.mark.parametrize(
+    ("target", "answer"),
+    [
+        ("x^2 + 2*y", {"kind": "formula", "formula": "f = x**2 + 2*y", "variables": ["x", "y"], "outputs": ["f"]}),
+        ("u = sin(x); v = x*t", {"kind": "formula", "formula": "u = sin(x); v = t*x", "variables": ["x", "t"]}),
+    ],
+)
+def test_a_formula_is_checked_as_typed(client, target, answer):
+    checked = client.post("/api/check", json={"target": target}).json()
+    assert {k: checked[k] for k in answer} == answer
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("x**2 +", "cannot parse formula 'x**2 +'"),
+        ("foo(x)", "unknown function 'foo'"),
+        ("", "the formula is empty"),
+        ("__import__('os')", "unknown function '__import__'"),
+    ],
+)
+def test_a_bad_formula_gets_the_command_lines_one_line(client, cli, target, message):
+    answer = client.post("/api/check", json={"target": target})
+    assert answer.status_code == 400
+    assert message in error(answer)
+    command_line = cli("fit", target or " ", "--domain", "x=0:1")
+    assert error(answer) in command_line.err
+
+
+def test_a_fit_streams_its_training_then_its_run_is_complete(client, runs):
+    answer = client.post("/api/fit", json={"target": "sin(x)", "domain": "x=0:6", "query": "1; 9", **QUICK}).json()
+    assert answer["command"] == "nnfit fit 'sin(x)' --domain x=0:6 --samples 500 --query '1; 9' --no-auto " + (
+        "--hidden 8 --steps 200"
+    )
+    stream = events(client, answer["id"])
+    kinds = [e["type"] for e in stream]
+    assert kinds[0] == "state" and kinds[-1] == "end" and "begin" in kinds
+    chunks = [e for e in stream if e["type"] == "chunk"]
+    assert [c["step"] for c in chunks][-1] == 200 and chunks[-1]["progress"] == 1.0
+    assert len(chunks[-1]["fit"]) == 200  # the fit over the 2x box, drawn as it trains
+    begin = next(e for e in stream if e["type"] == "begin")
+    assert begin["axes"][0][0] == -3.0 and begin["axes"][0][-1] == 9.0  # twice the domain x=0:6
+    name = stream[-1]["run"]
+    assert (runs / name / "run.json").is_file() and not (runs / name / "unfinished.json").exists()
+    listed = client.get("/api/runs").json()
+    assert [(r["name"], r["status"], r["target"]) for r in listed] == [(name, "complete", "sin(x)")]
+    run = client.get(f"/api/runs/{name}").json()
+    assert run["evaluation"]["test"]["rrmse"] == listed[0]["test_rrmse"]
+    assert [q["inside"] for q in run["queries"]] == [True, False]
+    assert run["command"].startswith("nnfit fit 'sin(x)' --domain x=0:6")
+    assert "shape.png" in run["figures"] and "report.html" in run["files"]
+    assert client.get(f"/runs/{name}/report.html").text.startswith("<!DOCTYPE html>")
+
+
+def test_a_finding_made_during_training_is_sent_when_it_is_made(client):
+    settings = {"target": "x**2", "domain": "x=0:10", **QUICK, "optimizer": "sgd", "lr": 10, "steps": 500}
+    stream = events(client, client.post("/api/fit", json={**settings, "early_stopping": False}).json()["id"])
+    chunks = [e for e in stream if e["type"] == "chunk"]
+    sent = [(c["step"], f["code"]) for c in chunks for f in c["findings"]]
+    assert sent == [(250, "diverged")]  # with the chunk of the step it was seen at, not at the end
+    assert chunks[-1]["step"] == 250 and chunks[-1]["train_loss"] is None  # NaN is sent as null, valid JSON
+
+
+def test_query_points_are_predicted_and_placed(client):
+    name = fitted(client, target="x**2", domain="x=0:1", **QUICK)
+    queries = client.post(f"/api/runs/{name}/query", json={"points": "0.5; 3"}).json()
+    assert [(q["point"], q["truth"], q["inside"]) for q in queries] == [([0.5], [0.25], True), ([3.0], [9.0], False)]
+    assert abs(queries[0]["prediction"][0] - 0.25) < 0.1  # measured 0.02 off after 200 steps
+    assert "point '1,2' has 2 values; give 1" in error(client.post(f"/api/runs/{name}/query", json={"points": "1,2"}))
+
+
+@pytest.mark.parametrize(("format_", "files"), [("onnx", ["model.onnx"]), ("numpy", ["model.py", "model.npz"])])
+def test_a_run_is_exported_for_download(client, runs, format_, files):
+    name = fitted(client, target="x**2", domain="x=0:1", **QUICK)
+    assert client.post(f"/api/runs/{name}/export/{format_}").json() == {"files": files}
+    assert client.get(f"/runs/{name}/{files[0]}").status_code == 200
+    assert "export format must be one of" in error(client.post(f"/api/runs/{name}/export/pickle"))
+
+
+def test_a_data_file_is_uploaded_then_fitted(client, runs):
+    uploaded = client.post("/api/upload?name=m.csv", content=(ROOT / "examples" / "measurements.csv").read_bytes())
+    assert uploaded.json() == {"target": str(runs / ".uploads" / "m.csv"), "columns": ["a", "b", "y"]}
+    assert client.post("/api/check", json={"target": "m.csv"}).json() == {"kind": "data", "columns": ["a", "b", "y"]}
+    name = fitted(client, target=uploaded.json()["target"], outputs="y", steps=300, auto=False, hidden="8")
+    assert client.get(f"/api/runs/{name}").json()["inputs"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "message"),
+    [
+        ("../m.csv", b"a,b\n1,2\n", 400, "must be a plain file name"),
+        ("sub/m.csv", b"a,b\n1,2\n", 400, "must be a plain file name"),
+        (".m.csv", b"a,b\n1,2\n", 400, "must be a plain file name"),
+        ("m.txt", b"a,b\n1,2\n", 400, "must be a plain file name"),
+        ("m.csv", b"\x00\x01\x02 binary", 400, "m.csv"),
+        ("m.parquet", b"a,b\n1,2\n", 400, "m.parquet"),
+    ],
+)
+def test_a_bad_upload_is_refused_and_nothing_is_left(client, runs, name, content, status, message):
+    answer = client.post(f"/api/upload?name={name}", content=content)
+    assert answer.status_code == status and message in error(answer)
+    assert not [p for p in (runs / ".uploads").glob("*") if p.is_file()] if (runs / ".uploads").exists() else True
+
+
+def test_an_upload_over_the_cap_is_refused(runs):
+    with TestClient(create_app(runs, Limits(upload=1000)), base_url=ORIGIN) as client:
+        answer = client.post("/api/upload?name=big.csv", content=b"a,b\n" + b"1,2\n" * 1000)
+        assert answer.status_code == 413 and "over this server's cap of" in error(answer)
+        assert list((runs / ".uploads").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/etc/passwd.csv", "../secret.csv", str(ROOT / "examples" / "measurements.csv"), "examples/measurements.csv"],
+)
+def test_a_data_file_that_was_not_uploaded_is_never_read(client, target):
+    for route in ("/api/check", "/api/fit"):
+        answer = client.post(route, json={"target": target})
+        assert answer.status_code in (403, 404) and "upload" in error(answer)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"target": "x", "domain": "x=1:0"}, "domain for 'x' is inverted: 1:0"),
+        ({"target": "x"}, "no range for 'x'"),
+        ({"target": "x", "domain": "x=0:1", "lr": -1}, "'lr' must be > 0; got -1"),
+        ({"target": "x", "domain": "x=0:1", "activation": "relux"}, "did you mean 'relu'?"),
+        ({"target": "x", "domain": "x=0:1", "colour": "red"}, "unknown key 'colour'"),
+        (
+            {"target": "x", "domain": "x=0:1", "steps": 10**9},
+            "over this server's cap of 500000 (nnfit serve --max-steps",
+        ),
+        ({"target": "x", "domain": "x=0:1", "samples": 10**7}, "--max-samples"),
+        ({"target": "x", "domain": "x=0:1", "budget": "1h"}, "--max-seconds"),
+    ],
+)
+def test_bad_settings_get_one_line_and_start_nothing(client, runs, settings, message):
+    answer = client.post("/api/fit", json=settings)
+    assert answer.status_code in (400, 403) and message in error(answer)
+    assert client.get("/api/jobs").json() == []
+    assert [p for p in runs.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_bad_json_is_one_line(client):
+    answer = client.post("/api/fit", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400 and error(answer).startswith("bad request")
+
+
+@pytest.mark.parametrize("name", ["..", "...", ".uploads", "%2E%2E%2Fetc", "a%2F..%2F..", "%2Fetc"])
+def test_no_path_outside_a_run_is_served(client, name):
+    for path in (f"/api/runs/{name}", f"/runs/{name}/passwd", f"/runs/x/{name}"):
+        assert client.get(path).status_code in (403, 404)
+
+
+def test_a_link_out_of_the_runs_directory_is_refused(client, runs, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    (runs / "001-link").symlink_to(outside)
+    name = fitted(client, target="x", domain="x=0:1", **QUICK)
+    (runs / name / "secret.txt").symlink_to(outside / "secret.txt")
+    assert client.get("/runs/001-link/secret.txt").status_code == 403
+    assert client.get(f"/runs/{name}/secret.txt").status_code == 403
+    assert "001-link" not in [r["name"] for r in client.get("/api/runs").json()]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}],
+)
+def test_a_post_from_another_site_is_refused(client, headers):
+    answer = client.post("/api/fit", json={"target": "x", "domain": "x=0:1"}, headers=headers)
+    assert answer.status_code == 403 and "another site" in error(answer)
+    assert client.get("/api/jobs").json() == []
+
+
+def test_a_post_from_the_page_itself_is_taken(client):
+    answer = client.post("/api/check", json={"target": "x"}, headers={"Origin": ORIGIN})
+    assert answer.status_code == 200
+
+
+def test_a_name_that_is_not_loopback_is_refused(client):
+    # another site's name resolving to 127.0.0.1 (DNS rebinding) must not reach the API
+    answer = client.get("/api/runs", headers={"Host": "evil.example:8765"})
+    assert answer.status_code == 400 and "not this server's" in error(answer)
+
+
+def test_stop_ends_a_fit_keeping_its_best_weights(client):
+    job = client.post("/api/fit", json={"target": "sin(x)", "domain": "x=0:6", **QUICK, "steps": 400_000}).json()
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: ") and json.loads(line[6:])["type"] == "chunk":
+                break
+    assert client.post(f"/api/jobs/{job['id']}/stop").status_code == 200
+    end = events(client, job["id"])[-1]
+    assert end["state"] == "stopped"
+    run = client.get(f"/api/runs/{end['run']}").json()
+    assert run["info"]["stop_reason"].startswith("interrupted from the page, at step")
+    assert run["info"]["steps"] < 400_000
+
+
+def test_fits_run_one_at_a_time_and_the_rest_wait(runs):
+    with TestClient(create_app(runs, Limits(queue=1)), base_url=ORIGIN) as client:
+        long = {"target": "sin(x)", "domain": "x=0:6", **QUICK, "steps": 400_000}
+        first, second = (client.post("/api/fit", json=long).json() for _ in range(2))
+        third = client.post("/api/fit", json=long)
+        assert third.status_code == 400 and "1 fits are already waiting" in error(third)
+        waiting = client.get("/api/jobs").json()
+        assert [(j["id"], j["state"]) for j in waiting][1:] == [(second["id"], "queued")]
+        for job in (second, first):
+            client.post(f"/api/jobs/{job['id']}/stop")
+        assert events(client, second["id"])[-1]["state"] == "stopped"
+        assert events(client, first["id"])[-1]["state"] == "stopped"
+
+
+def test_two_runs_are_compared(client):
+    names = [fitted(client, target="sin(x)", domain="x=0:6", **{**QUICK, "steps": steps}) for steps in (100, 400)]
+    answer = client.post("/api/compare", json={"runs": names}).json()
+    assert sorted(row["recipe"] for row in answer["rows"]) == sorted(names)
+    assert all(len(curve["val_rrmse"]) > 0 for curve in answer["curves"].values())
+    assert "two or more run names" in error(client.post("/api/compare", json={"runs": names[:1]}))
+
+
+def test_an_unexpected_failure_is_one_line(runs, monkeypatch):
+    import nnfit.rundir
+
+    def broken(path):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    with TestClient(create_app(runs), base_url=ORIGIN, raise_server_exceptions=False) as client:
+        name = fitted(client, target="x", domain="x=0:1", **QUICK)
+        monkeypatch.setattr(nnfit.rundir, "load", broken)
+        answer = client.get(f"/api/runs/{name}")
+        assert answer.status_code == 500 and error(answer) == "internal error (RuntimeError: disk on fire)"
+
+
+def test_serve_prints_its_caps_and_warns_off_loopback(cli, monkeypatch):
+    import nnfit.web
+
+    served = {}
+    monkeypatch.setattr(nnfit.web, "serve", lambda root, host, port, limits, open_browser: served.update(locals()))
+    outcome = cli("serve", "--host", "0.0.0.0", "--max-steps", "1000", "--no-browser")
+    assert outcome.code == 0
+    assert "1000 steps" in outcome.out and "the page has no login" in outcome.out
+    assert served["limits"].steps == 1000 and served["open_browser"] is False
+    assert "no login" not in cli("serve", "--no-browser").out
+
+
+if os.name != "posix":  # symlinks and POSIX paths above
+    pytestmark = pytest.mark.skip("the playground's path tests are written for POSIX")
