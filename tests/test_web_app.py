@@ -117,8 +117,9 @@ def test_a_fit_streams_its_training_then_its_run_is_complete(client, runs):
     kinds = [e["type"] for e in stream]
     assert kinds[0] == "state" and kinds[-1] == "end" and "begin" in kinds
     chunks = [e for e in stream if e["type"] == "chunk"]
-    assert [c["step"] for c in chunks][-1] == 200 and chunks[-1]["progress"] == 1.0
-    assert len(chunks[-1]["fit"]) == 200  # the fit over the 2x box, drawn as it trains
+    records = [record for chunk in chunks for record in chunk["records"]]
+    assert records[-1]["step"] == 200 and records[-1]["progress"] == 1.0
+    assert all(len(chunk["fit"]) == 200 for chunk in chunks)  # the fit over the 2x box, drawn as it trains
     begin = next(e for e in stream if e["type"] == "begin")
     assert begin["axes"][0][0] == -3.0 and begin["axes"][0][-1] == 9.0  # twice the domain x=0:6
     name = stream[-1]["run"]
@@ -126,6 +127,7 @@ def test_a_fit_streams_its_training_then_its_run_is_complete(client, runs):
     listed = client.get("/api/runs").json()
     assert [(r["name"], r["status"], r["target"]) for r in listed] == [(name, "complete", "sin(x)")]
     run = client.get(f"/api/runs/{name}").json()
+    assert [r["step"] for r in records] == [r["step"] for r in run["history"]]  # every check reached the page
     assert run["evaluation"]["test"]["rrmse"] == listed[0]["test_rrmse"]
     assert [q["inside"] for q in run["queries"]] == [True, False]
     assert run["command"].startswith("nnfit fit 'sin(x)' --domain x=0:6")
@@ -137,9 +139,10 @@ def test_a_finding_made_during_training_is_sent_when_it_is_made(client):
     settings = {"target": "x**2", "domain": "x=0:10", **QUICK, "optimizer": "sgd", "lr": 10, "steps": 500}
     stream = events(client, client.post("/api/fit", json={**settings, "early_stopping": False}).json()["id"])
     chunks = [e for e in stream if e["type"] == "chunk"]
-    sent = [(c["step"], f["code"]) for c in chunks for f in c["findings"]]
+    sent = [(c["records"][-1]["step"], f["code"]) for c in chunks for f in c["findings"]]
     assert sent == [(250, "diverged")]  # with the chunk of the step it was seen at, not at the end
-    assert chunks[-1]["step"] == 250 and chunks[-1]["train_loss"] is None  # NaN is sent as null, valid JSON
+    last = chunks[-1]["records"][-1]
+    assert last["step"] == 250 and last["train_loss"] is None  # NaN is sent as null, valid JSON
 
 
 def test_query_points_are_predicted_and_placed(client):

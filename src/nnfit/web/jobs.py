@@ -19,6 +19,7 @@ from ..checks.during import Watch
 from ..data import Dataset
 from ..domain import Domain
 from ..errors import NnfitError
+from ..findings import Finding
 from ..recipe import Recipe
 from ..target import Target
 from ..task import Task
@@ -29,9 +30,8 @@ from ..train import INTERRUPTED, Callback, ChunkEnd, Trainer
 CURVE_POINTS, SURFACE_SIDE = 200, 40
 LIVE_BOX = 2.0  # the drawing covers the domain grown this many times: where the fit stops being trustworthy
 DATA_POINTS = 500  # training rows of a data file drawn under a live fit, at most
-# Seconds between two live drawings of the fit: a page redraws about this often anyway, and a run
-# checked every step (eval_every 1) would otherwise spend longer drawing than training.
-DRAW_EVERY = 0.1
+# Seconds between two events of a training run, at least: a page redraws about this often anyway.
+SEND_EVERY = 0.1
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,19 @@ class Deadline(Callback):
 
 
 class Stream(Callback):
-    """Sends a job's training as it goes: each ChunkEnd, the findings made during training when
-    they are made, and, for a target of one or two inputs, the fit over the domain's 2x box."""
+    """Sends a job's training as it goes, as "chunk" events: the ChunkEnds since the last event,
+    the findings made during training (at once, when they are made) and, for a target of one or
+    two inputs, the fit over the domain's 2x box. Events go out at most every SEND_EVERY seconds
+    otherwise: a run checked every step makes thousands of chunks a minute, and an event for each
+    took a third of its training time."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
         target, domain, dataset = job.prepared
         self.grid = live_grid(domain)
         self.sent = 0  # findings already sent
-        self.drawn = -math.inf  # when the fit was last drawn (time.perf_counter)
+        self.pending: list[dict[str, Any]] = []  # the ChunkEnds not yet sent
+        self.last = -math.inf  # when the last event went out (time.perf_counter)
         self.begin: dict[str, Any] = {"inputs": list(target.inputs), "outputs": list(target.outputs)}
         if self.grid is not None:
             self.begin["axes"] = [list(axis) for axis in live_axes(domain)]
@@ -196,19 +200,27 @@ class Stream(Callback):
                 self.begin["points"] = {"X": X[rows].tolist(), "y": y[rows, 0].tolist()}
 
     def on_train_begin(self, trainer: Trainer) -> None:
-        self.sent = 0
+        self.sent, self.pending, self.last = 0, [], -math.inf
         self.job.emit("begin", total_steps=trainer.total_steps, recipe=trainer.recipe.summary(), **self.begin)
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        fields: dict[str, Any] = asdict(event)
-        now = time.perf_counter()
-        last = trainer.total_steps is not None and event.step >= trainer.total_steps
-        if self.grid is not None and (now - self.drawn >= DRAW_EVERY or last):
-            fields["fit"], self.drawn = trainer.predict(self.grid)[:, 0].tolist(), now
+        self.pending.append(dict(vars(event)))  # its fields: a copy, without asdict's deep copy
         watch = next((c for c in trainer.callbacks if isinstance(c, Watch)), None)
         found = watch.findings[self.sent :] if watch else []
         self.sent += len(found)
-        self.job.emit("chunk", findings=[f.to_dict() for f in found], **fields)
+        if found or time.perf_counter() - self.last >= SEND_EVERY:
+            self._send(trainer, found)
+
+    def on_train_end(self, trainer: Trainer) -> None:
+        if self.pending:  # the chunks since the last event, with the weights the run keeps
+            self._send(trainer, [])
+
+    def _send(self, trainer: Trainer, found: list[Finding]) -> None:
+        fields: dict[str, Any] = {"records": self.pending, "findings": [f.to_dict() for f in found]}
+        if self.grid is not None:
+            fields["fit"] = trainer.predict(self.grid)[:, 0].tolist()
+        self.job.emit("chunk", **fields)
+        self.pending, self.last = [], time.perf_counter()
 
 
 def live_axes(domain: Domain) -> tuple[np.ndarray, ...]:

@@ -257,13 +257,16 @@ function onEvent(event) {
     Object.assign(live, { steps: [], train: [], val: [], rrmse: [], lr: [], begin: event, fit: null });
     $("live-status").textContent = `training: ${event.recipe}`;
   } else if (event.type === "chunk") {
-    window.nnfitLive.chunks += 1;
-    live.steps.push(event.step); live.train.push(event.train_loss); live.val.push(event.val_loss);
-    live.rrmse.push(event.val_rrmse); live.lr.push(event.lr);
+    for (const record of event.records) {
+      window.nnfitLive.chunks += 1;
+      live.steps.push(record.step); live.train.push(record.train_loss); live.val.push(record.val_loss);
+      live.rrmse.push(record.val_rrmse); live.lr.push(record.lr);
+    }
+    const latest = event.records[event.records.length - 1];
     live.fit = event.fit || live.fit;
-    live.progress = event.progress;
-    const rrmse = event.val_rrmse === null ? "" : `, validation rRMSE ${number(event.val_rrmse)}`;
-    $("live-status").textContent = `step ${event.step}${event.total_steps ? ` of ${event.total_steps}` : ""}: loss ${number(event.train_loss)}${rrmse}, ${number(event.elapsed)} s`;
+    live.progress = latest.progress;
+    const rrmse = latest.val_rrmse === null ? "" : `, validation rRMSE ${number(latest.val_rrmse)}`;
+    $("live-status").textContent = `step ${latest.step}${latest.total_steps ? ` of ${latest.total_steps}` : ""}: loss ${number(latest.train_loss)}${rrmse}, ${number(latest.elapsed)} s`;
     for (const finding of event.findings) $("live-findings").append(findingItem(finding, false));
     scheduleDraw();
   } else if (event.type === "end") {
