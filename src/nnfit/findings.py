@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .codes import CODES, SEVERITIES, STAGES, USUAL_LR
+from .codes import CODES, SEVERITIES, SHORT_RUN, STAGES, USUAL_LR
 from .params import plain, shown
 from .recipe import Recipe
 
@@ -136,9 +136,8 @@ def deeper(recipe: Recipe) -> Fix:
 
 
 def longer(recipe: Recipe) -> Fix:
-    """Twice the run: "more --steps", which sets the steps (or the budget) to double. A run of a
-    tenth of the usual steps or fewer gets the usual: doubling 50 steps, one click at a time, would
-    take nine clicks to get there."""
+    """Twice the run: "more --steps", which sets the steps (or the budget) to double; a `short`
+    run gets the usual steps instead."""
     if recipe.epochs is not None:
         return Fix("more --epochs", {"epochs": 2 * recipe.epochs})
     if recipe.steps is None and recipe.budget is not None:
@@ -149,6 +148,6 @@ def longer(recipe: Recipe) -> Fix:
 
 
 def short(recipe: Recipe) -> bool:
-    """Whether the run is named as a tenth of the usual steps or fewer: too short to tell more of
-    anything else."""
-    return recipe.steps is not None and 10 * recipe.steps <= Recipe.DEFAULT_STEPS
+    """Whether the run is named as SHORT_RUN times shorter than the usual steps, or more: too short
+    to tell more of anything else."""
+    return recipe.steps is not None and SHORT_RUN * recipe.steps <= Recipe.DEFAULT_STEPS

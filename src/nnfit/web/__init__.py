@@ -7,6 +7,7 @@ The page (static/) talks to the JSON API of `nnfit.web.app`, whose fits run one 
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
 import webbrowser
 from collections.abc import Iterator
@@ -50,8 +51,21 @@ def serve(root: Path, host: str, port: int, limits: Limits, open_browser: bool =
     """Serve the playground on host:port until Ctrl-C, opening it in a browser once it listens."""
     import uvicorn
 
+    class Quiet(uvicorn.Server):
+        """Ctrl-C shuts the server down, its running fit saved, and returns: uvicorn's own handler
+        raises the signal again once shut down, which cancels a task mid-wait and logs a traceback."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
     hosts = LOOPBACK if host in LOOPBACK else None  # an address named on purpose: any Host header
-    server = uvicorn.Server(uvicorn.Config(create_app(root, limits, hosts), host=host, port=port, log_level="warning"))
+    server = Quiet(uvicorn.Config(create_app(root, limits, hosts), host=host, port=port, log_level="warning"))
     if open_browser:
 
         def opened() -> None:

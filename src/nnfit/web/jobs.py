@@ -64,6 +64,7 @@ class Job:
     error: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
+    halt: Halt | None = None  # what stops its training, once it runs
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -127,6 +128,8 @@ class Jobs:
     def close(self) -> None:
         """Stop the running fit (it keeps its best weights), drop the queued ones, end the worker."""
         for job in self.jobs.values():
+            if job.halt is not None:
+                job.halt.why = "as the server stopped"
             job.stop.set()
         self._queue.put(None)
         self._worker.join(timeout=30)
@@ -147,7 +150,8 @@ class Jobs:
         job.emit("state", state="running", position=0)
         path = rundir.reserve(self.root, rundir.slug(job.task.target or "fit"))
         job.run = path.name
-        callbacks = [Halt(job.stop, "from the page"), Deadline(self.limits.seconds), Stream(job)]
+        job.halt = Halt(job.stop, "from the page")
+        callbacks = [job.halt, Deadline(self.limits.seconds), Stream(job)]
         try:
             result = fit_into(path, job.prepared, job.task, job.recipe, job.rng, callbacks, fixes=job.fixes)
         except NnfitError as exc:

@@ -309,7 +309,7 @@ function drawLive() {
   Plotly.react("loss-plot", traces, {
     margin: { t: 30, r: 60, b: 40, l: 60 }, title: { text: "loss (scaled units) and validation rRMSE", font: { size: 13 } },
     xaxis: { title: { text: "step" }, type: "linear", autorange: true },
-    yaxis: { type: "log", autorange: true, exponentformat: "power", dtick: 1 },
+    yaxis: { type: "log", autorange: true, exponentformat: "power", nticks: 8 },
     yaxis2: { type: "log", autorange: true, overlaying: "y", side: "right", title: { text: "learning rate" }, showgrid: false, exponentformat: "power", dtick: 1 },
     legend: { orientation: "h", y: -0.25 },
   }, PLOT_CONFIG);
