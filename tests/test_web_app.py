@@ -255,6 +255,26 @@ def test_a_link_out_of_the_runs_directory_is_refused(client, runs, tmp_path):
     assert "001-link" not in [r["name"] for r in client.get("/api/runs").json()]
 
 
+def test_a_link_among_the_uploads_is_never_followed_out(client, runs, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a,b\n1,2\n")
+    (runs / ".uploads").mkdir()
+    (runs / ".uploads" / "link.csv").symlink_to(secret)
+    for route in ("/api/check", "/api/fit"):
+        answer = client.post(route, json={"target": "link.csv"})
+        assert answer.status_code == 403 and "leads outside the runs directory" in error(answer)
+
+
+def test_a_fit_asked_to_try_its_fixes_shows_their_measured_gains(client):
+    broken = {"target": "x**2", "domain": "x=0:1", **QUICK, "output_activation": "sigmoid", "steps": 500}
+    name = fitted(client, **broken, try_fixes=True)
+    first = client.get(f"/api/runs/{name}").json()["findings"][0]
+    assert first["code"] == "bounded-output" and {"output_activation": "none"} in first["changes"]
+    # each change beside its measured gain, the most helpful first: as the page shows them
+    assert len(first["tried"]) == len(first["changes"]) and "x better" in first["tried"][0]
+    assert any(line.startswith("--output-activation none: validation rRMSE") for line in first["tried"])
+
+
 @pytest.mark.parametrize(
     "headers",
     [{"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}],
