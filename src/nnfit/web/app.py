@@ -238,7 +238,8 @@ def create_app(
 
     @app.get("/api/runs/{name}")
     def run(name: str) -> dict[str, Any]:
-        fit = rundir.load(_inside(root, name))
+        path = _inside(root, name)
+        fit = rundir.load(path)
         detail: dict[str, Any] = {
             "name": name,
             "target": fit.task.target,
@@ -253,8 +254,8 @@ def create_app(
             "history": fit.history,
             "info": fit.info,
             "choice": fit.choice,
-            "figures": sorted(p.name for p in fit.run_dir.glob("*.png")) if fit.run_dir else [],
-            "files": sorted(p.name for p in (fit.run_dir or Path()).iterdir() if p.is_file()),
+            "figures": sorted(p.name for p in path.glob("*.png")),
+            "files": sorted(p.name for p in path.iterdir() if p.is_file()),
         }
         grid = live_grid(fit.domain)
         if grid is not None:
