@@ -6,8 +6,12 @@ The test run keeps its own compilation cache, so it neither reads nor fills the 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +53,77 @@ def cli(capsys, monkeypatch, tmp_path):
         return Outcome(code, captured.out, captured.err)
 
     return invoke
+
+
+@dataclass
+class Postgres:
+    """A PostgreSQL server on 127.0.0.1 that a test session started; `database()` makes a new one."""
+
+    port: int
+    user: str
+    bin: Path
+    made: int = 0
+
+    def database(self) -> str:
+        """A fresh, empty database's URL."""
+        self.made += 1
+        name = f"sweeps{self.made}"
+        subprocess.run(
+            [str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name], check=True
+        )
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{name}"
+
+
+def _postgres_bin() -> Path | None:
+    """The folder of initdb, pg_ctl and createdb: Debian's /usr/lib/postgresql/VERSION/bin, or the PATH's."""
+    on_path = [Path(found).parent for found in [shutil.which("initdb")] if found]
+    for folder in [*sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True), *on_path]:
+        if all((folder / tool).is_file() for tool in ("initdb", "pg_ctl", "createdb")):
+            return folder
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session, run by initdb and pg_ctl under a non-root user
+    (PostgreSQL refuses root), listening on 127.0.0.1 only, stopped at the end."""
+    folder = _postgres_bin()
+    if folder is None:
+        need("PostgreSQL", "install Debian's postgresql package (apt-get install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        need("psycopg", "pip install 'nnfit[postgres]'")
+    root = Path(tempfile.mkdtemp(prefix="nnfit-postgres-"))  # not under pytest's folder, which only root may enter
+    runner: list[str] = []
+    if os.geteuid() == 0:  # as root, the server runs as the postgres user, or nobody
+        account = "postgres" if _user_exists("postgres") else "nobody"
+        shutil.chown(root, account)
+        runner = ["runuser", "-u", account, "--"]
+    with socket.socket() as s:  # a free port: the kernel's choice, released for the server to take
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data, user = root / "data", "nnfit"
+    subprocess.run(
+        [*runner, str(folder / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
+    control = [*runner, str(folder / "pg_ctl"), "-D", str(data), "-w"]
+    subprocess.run([*control, "-l", str(root / "log"), "-o", options, "start"], check=True, capture_output=True)
+    try:
+        yield Postgres(port, user, folder)
+    finally:
+        subprocess.run([*control, "-m", "immediate", "stop"], capture_output=True, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False

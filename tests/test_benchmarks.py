@@ -35,6 +35,11 @@ def script(name: str):
         ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
         ("scaling", ["--samples", "1000", "--steps", "300", "--inputs"], {"samples", "inputs"}),
         ("playground_stream", ["--repeats", "1", "--steps", "200"], {"cases", "default_first_update_s"}),
+        (
+            "sweep",
+            ["--repeats", "1", "--trials", "2", "--small", "2", "--budget", "0.3"],
+            {"trials per minute, 2 worker(s)", "overhead per trial, journal file (s)", "sweep best test rRMSE"},
+        ),
     ],
 )
 def test_benchmark_runs_on_a_tiny_setting(tmp_path, name, args, keys):

@@ -12,7 +12,7 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.4.0"  # the one place the version is written (pyproject reads it)
+__version__ = "0.5.0"  # the one place the version is written (pyproject reads it)
 
 # public name -> the module that defines it; no module may share a public name, or importing it
 # would replace the name on the package (tests/test_api.py checks)
@@ -21,6 +21,8 @@ _API = {
     "doctor": "run",
     "try_fixes": "run",
     "compare": "comparison",
+    "sweep": "sweeps",
+    "Sweep": "sweeps",
     "load": "rundir",
     "Fit": "result",
     "Finding": "findings",
@@ -50,6 +52,7 @@ __all__ = [
     "NnfitError",
     "Recipe",
     "RichProgress",
+    "Sweep",
     "Target",
     "Task",
     "__version__",
@@ -57,6 +60,7 @@ __all__ = [
     "doctor",
     "fit",
     "load",
+    "sweep",
     "try_fixes",
 ]
 
@@ -71,6 +75,7 @@ if TYPE_CHECKING:
     from .result import Fit
     from .run import doctor, fit, try_fixes
     from .rundir import load
+    from .sweeps import Sweep, sweep
     from .target import Target
     from .task import Task
     from .train import Callback, ChunkEnd

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -28,17 +29,10 @@ class Comparison:
 
     def rows(self) -> list[dict[str, object]]:
         """One row per fit: in-domain and per-shell rRMSE, max |error| inside, time, parameters."""
-        rows = []
-        for name, fit in zip(self.names, self.fits):
-            row: dict[str, object] = {"recipe": name, "test rRMSE": fit.evaluation.get("test", {}).get("rrmse")}
-            for set_name, m in fit.evaluation.items():
-                if set_name != "test":
-                    row[f"{set_name} rRMSE"] = m.get("rrmse")
-            row["max |err|"] = fit.evaluation.get("test", {}).get("max_abs_error")
-            row["seconds"] = fit.info.get("seconds")
-            row["parameters"] = fit.network.n_params
-            rows.append(row)
-        return rows
+        return [
+            row(name, fit.evaluation, fit.info.get("seconds"), fit.network.n_params)
+            for name, fit in zip(self.names, self.fits)
+        ]
 
     def figures(self) -> dict[str, Figure]:
         """Validation rRMSE against training time, and error against distance from the domain."""
@@ -70,10 +64,6 @@ class Comparison:
         """A self-contained compare.html: the table and the overlaid curves."""
         from .report import STYLE, figure_png
 
-        rows = self.rows()
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows)
         images = "".join(
             f'<h2>{name}</h2><img alt="{name}" src="data:image/png;base64,'
             f'{base64.b64encode(figure_png(figure)).decode("ascii")}">'
@@ -83,12 +73,25 @@ class Comparison:
         page = (
             f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit compare</title><style>{STYLE}"
             f"</style></head><body><h1>nnfit compare</h1><p><b>{html.escape(str(task.target))}</b> over "
-            f"<code>{html.escape(str(self.fits[0].domain))}</code></p><table><tr>{head}</tr>{body}</table>"
+            f"<code>{html.escape(str(self.fits[0].domain))}</code></p>{table_html(self.rows())}"
             f"{images}</body></html>"
         )
         path = Path(path)
         path.write_text(page, encoding="utf-8")
         return path
+
+
+def row(
+    name: str, evaluation: Mapping[str, Mapping[str, float]], seconds: Any, parameters: int, first: str | None = None
+) -> dict[str, object]:
+    """A comparison's row for one fit: the rRMSE on each evaluation set (`first`, else "test", then
+    the others: the shells), max |error| on the first set, training seconds and parameters."""
+    first = first or ("test" if "test" in evaluation else next(iter(evaluation)))
+    main = evaluation.get(first, {})
+    cells: dict[str, object] = {"recipe": name, f"{first} rRMSE": main.get("rrmse")}
+    cells.update({f"{set_name} rRMSE": m.get("rrmse") for set_name, m in evaluation.items() if set_name != first})
+    cells.update({"max |err|": main.get("max_abs_error"), "seconds": seconds, "parameters": parameters})
+    return cells
 
 
 def compare(entries: Sequence[str | Path], task: Task | None = None, seed: int | None = None) -> Comparison:
@@ -126,6 +129,14 @@ def compare(entries: Sequence[str | Path], task: Task | None = None, seed: int |
 def _score(fit: Fit) -> float:
     value = fit.evaluation.get("test", {}).get("rrmse")
     return value if value is not None and np.isfinite(value) else np.inf
+
+
+def table_html(rows: Sequence[Mapping[str, object]]) -> str:
+    """An HTML table of `rows`, a column for each key any row has, numbers to 4 figures."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _cell(value: object) -> str:

@@ -4,7 +4,7 @@ query points and the doctor's findings, as Rich tables on stdout."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,4 +87,18 @@ def print_queries(console: Console, inputs: Sequence[str], outputs: Sequence[str
         rel_err = f"{q.rel_error:.2%}" if q.rel_error is not None else "—"
         where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
         table.add_row(*(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), truth, abs_err, rel_err, where)
+    console.print(table)
+
+
+def print_rows(console: Console, rows: Sequence[Mapping[str, object]], title: str) -> None:
+    """A comparison's rows (`nnfit.comparison.row`), a column for each key, numbers to 4 figures;
+    a recipe's name is never cut short, whatever the terminal's width."""
+    table = Table(box=None, header_style="bold", title=title, title_justify="left")
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    for column in columns:
+        width = max(len(str(row.get("recipe", ""))) for row in rows) if column == "recipe" else None
+        table.add_column(column, justify="left" if column == "recipe" else "right", min_width=width)
+    for row in rows:
+        cells = (row.get(c) for c in columns)
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v) for v in cells))
     console.print(table)
