@@ -84,15 +84,15 @@ def search(trials: int, budget: float) -> dict[str, float]:
         result = nnfit.sweep(**SEED001, trials=trials, trial_budget=budget, workers=2, out=Path(folder) / "s")
         seconds = time.perf_counter() - started
         default = nnfit.fit(**SEED001, budget=budget)
-    assert result.best is not None
-    return {
-        "sweep best test rRMSE": result.best.evaluation["test"]["rrmse"],
-        "default test rRMSE": default.evaluation["test"]["rrmse"],
-        "sweep wall seconds": seconds,
-        "completed": result.counts["complete"],
-        "pruned": result.counts["pruned"],
-        "best recipe": result.best.recipe.summary(),
-    }
+        assert result.best is not None
+        return {
+            "sweep best test rRMSE": result.best.evaluation["test"]["rrmse"],
+            "default test rRMSE": default.evaluation["test"]["rrmse"],
+            "sweep wall seconds": seconds,
+            "completed": result.counts["complete"],
+            "pruned": result.counts["pruned"],
+            "best recipe": result.best.recipe.summary(),
+        }
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:

@@ -112,3 +112,10 @@ def test_search_settings_are_checked(settings, message):
 def test_search_reads_durations_and_objectives():
     search = Search(trial_budget="5s", objectives="rrmse,seconds")
     assert (search.trial_budget, search.objectives) == (5.0, ("rrmse", "seconds"))
+
+
+def test_a_sweep_starts_from_the_recipe_it_was_given():
+    space = Space.of({"lr": {"low": 1e-3, "high": 1e-1}, "activation": ["tanh", "sin"]})
+    start = space.start(Recipe(hidden=(40, 24, 12), lr=0.05))
+    # gelu, the fixed default of activation=auto, is not among the choices: the sampler picks it
+    assert start == {"hidden": "40,24,12", "lr": 0.05, "batch_size": 128, "schedule": "cosine", "optimizer": "adam"}

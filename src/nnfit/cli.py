@@ -304,7 +304,7 @@ class _SweepGroup(click.Group):
     """`nnfit sweep TARGET ...` runs a sweep (its `run` command); `nnfit sweep show ...` shows one."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 

@@ -104,6 +104,24 @@ class Space:
         """`base` with the fixed fields set and each dimension as the trial suggests."""
         return base.replace(**self.fixed, **{d.name: d.suggest(trial) for d in self.dimensions})
 
+    def start(self, recipe: Recipe) -> dict[str, Any]:
+        """The values of `recipe` (its fixed defaults for the fields it leaves at auto) on each
+        dimension that holds them: a sweep's first trial, so that it never ends worse than the
+        recipe it began from, beyond noise."""
+        fixed = recipe.fixed()
+        point: dict[str, Any] = {}
+        for d in self.dimensions:
+            value = getattr(fixed, d.name)
+            if d.name == "batch_size" and value is None:  # unset: the batch the trainer uses
+                value = Recipe.BATCH
+            if d.choices:
+                value = shown(value) if Recipe.params()[d.name].kind in ("ints", "floats", "names") else value
+                if value in d.choices:
+                    point[d.name] = value
+            elif isinstance(value, (int, float)) and d.low <= value <= d.high:
+                point[d.name] = value
+        return point
+
     def to_dict(self) -> dict[str, Any]:
         """The space as a space file writes it; `Space.of` of it is this space."""
         return {**{k: plain(v) for k, v in self.fixed.items()}, **{d.name: d.to_dict() for d in self.dimensions}}

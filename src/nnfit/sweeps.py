@@ -53,15 +53,23 @@ log = logging.getLogger("nnfit.sweep")
 
 
 class Pruning(Callback):
-    """Reports each chunk's validation rRMSE to the trial and ends a trial its pruner rejects."""
+    """Reports the validation rRMSE to the trial every REPORT_EVERY steps and ends a trial its
+    pruner rejects. Optuna's median rule compares trials at equal steps, hence a fixed grid."""
+
+    REPORT_EVERY = 2000  # a report and a pruning decision are a storage round trip each: 0.3 % of a 5 s trial
 
     def __init__(self, trial: optuna.Trial) -> None:
         self.trial = trial
+        self.reported = 0  # the last step of the grid reported
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         if event.val_rrmse is None or not math.isfinite(event.val_rrmse):
             return
-        self.trial.report(event.val_rrmse, event.step)
+        step = event.step // self.REPORT_EVERY * self.REPORT_EVERY
+        if step <= self.reported:
+            return
+        self.reported = step
+        self.trial.report(event.val_rrmse, step)
         if self.trial.should_prune():
             raise optuna.TrialPruned(f"validation rRMSE {event.val_rrmse:.3g} at step {event.step}")
 
@@ -99,12 +107,14 @@ class Plan:
         )
 
     def create(self) -> bool:
-        """Create the study; False when it exists already (another worker, or an earlier run, made it)."""
+        """Create the study, its first trial the plan's recipe; False when it exists already
+        (another worker, or an earlier run, made it)."""
         try:
-            self.open(create=True)
-            return True
+            study = self.open(create=True)
         except optuna.exceptions.DuplicatedStudyError:
             return False
+        study.enqueue_trial(self.space.start(self.recipe))  # the user's own recipe is the first trial
+        return True
 
     def open(self, seed: int | None = None, create: bool = False) -> optuna.Study:
         """The study (created if `create`, else created if it is new); `seed` drives the sampler."""
