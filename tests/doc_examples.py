@@ -28,8 +28,9 @@ from nnfit.cli import run
 
 FIGURES = 3.0  # the cross-CPU margin of every accuracy bound in tests/ (README, "Reproducibility")
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-# a number standing alone: not part of a name such as x2 or seed001, nor of a longer number
-_ALONE = re.compile(rf"(?<![\w.]){_NUMBER}(?![\w.])")
+# a number standing alone, or a ratio such as 38x: not part of a name such as x2 or seed001, nor of
+# a longer number
+_ALONE = re.compile(rf"(?<![\w.]){_NUMBER}(?=x\b|(?![\w.]))")
 _DURATION = re.compile(rf"(?<![\w.]){_NUMBER}(?= s\b)")
 _ANY_DURATION = "\x00"
 

@@ -62,6 +62,8 @@ def test_the_site_builds_with_no_warning(tmp_path):
         ("checkpoint at step ... — resume", "checkpoint at step 4500 — resume", None),
         ("error bounded-output", "warning bounded-output", "differs"),
         ("-3.5", "3.5", "differs"),  # a sign is no rounding
+        ("the rRMSE is 0.322, 32x the in-domain", "the rRMSE is 0.323, 38x the in-domain", None),  # a ratio
+        ("32x the in-domain", "200x the in-domain", "differs"),
     ],
 )
 def test_figures_match_words_exactly_and_numbers_within_3x(shown, printed, verdict):

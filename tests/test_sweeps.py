@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import optuna
 import pytest
 import yaml
 from optuna.trial import TrialState
 
-from nnfit.sweeps import Sweep, plan, read_plan, show, sweep
+from nnfit.sweeps import Pruning, Sweep, plan, read_plan, show, sweep
+from nnfit.train import ChunkEnd
 
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 
@@ -42,6 +44,7 @@ def test_a_sweep_keeps_the_test_split_for_its_refit_best(tmp_path):
     assert result.best.evaluation["test"]["rrmse"] < 1.5e-2
     folder = tmp_path / "s"
     assert (folder / "best" / "report.html").is_file() and not (folder / "best" / "unfinished.json").exists()
+    assert all((folder / "best" / name).is_file() for name in ("model.py", "model.npz", "model.json"))
     page = (folder / "sweep.html").read_text()
     assert page.count("data:image/png;base64") >= 1 and "top recipes side by side" in page
     spec = yaml.safe_load((folder / "sweep.yaml").read_text())
@@ -97,7 +100,7 @@ def test_two_workers_share_one_study_without_duplicates_or_losses(tmp_path, stor
     workers = [_worker(folder) for _ in range(2)]
     outcomes = [w.communicate(timeout=300) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], [err for _, err in outcomes]
-    result = show(folder)
+    result = show(folder) if storage is None else show(storage=storage, study="s")
     numbers = _numbers(result)
     assert sorted(numbers) == list(range(trials))  # unique, none lost
     assert sum(result.counts[s] for s in ("complete", "pruned")) == trials
@@ -174,3 +177,42 @@ def test_trials_are_judged_on_validation_rows(tmp_path):
     result = sweep(**TASK, **QUICK, trials=1, space=NARROW, out=tmp_path / "s")
     trial = result.completed[0]
     assert np.isclose(trial.values[0], trial.user_attrs["row"]["validation rRMSE"])
+
+
+def _chunk(progress: float, val_rrmse: float) -> ChunkEnd:
+    return ChunkEnd(100, 1000, 1.0, progress, 0.1, 0.1, val_rrmse, 1.0, 1e-2, 0.5)
+
+
+def test_the_pruner_hears_each_tenth_of_a_run_and_stops_a_trial_it_rejects():
+    study = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=0.05))
+    trial = study.ask()
+    pruning = Pruning(trial)
+    pruning.on_chunk_end(None, _chunk(0.05, 0.5))  # before the first tenth: nothing to report
+    pruning.on_chunk_end(None, _chunk(0.12, 0.04))
+    pruning.on_chunk_end(None, _chunk(0.18, 0.03))  # the same tenth: reported once
+    assert study.trials[0].intermediate_values == {1: 0.04}
+    with pytest.raises(optuna.TrialPruned, match="validation rRMSE 0.5 at step 100"):
+        pruning.on_chunk_end(None, _chunk(0.31, 0.5))
+    assert study.trials[0].intermediate_values == {1: 0.04, 3: 0.5}
+
+
+def test_workers_on_one_machine_share_the_journal(cli, tmp_path):
+    outcome = cli("sweep", *_task_flags(), "--trials", "4", "--steps", "600", "--workers", "2", "-q")
+    assert outcome.code == 0, outcome.err
+    result = show(next((tmp_path / "nnfit-sweeps").iterdir()))
+    assert sorted(_numbers(result)) == [0, 1, 2, 3]
+    assert len({tuple(sorted(t.params.items())) for t in result.study.trials}) == 4  # no two alike
+
+
+def _task_flags() -> list[str]:
+    return [TASK["target"], "--domain", TASK["domain"], "--samples", str(TASK["samples"])]
+
+
+def test_a_recipe_that_cannot_run_fails_its_trial_and_the_sweep_goes_on(tmp_path):
+    # L-BFGS trains one model at a time: with an ensemble the recipe refuses it, as a trial's error
+    space = {**NARROW, "optimizer": ["adam", "lbfgs"], "ensemble": 2}
+    result = sweep(**TASK, **QUICK, trials=4, space=space, prune=False, out=tmp_path / "s")
+    trials = result.study.trials
+    failed = [t for t in trials if t.state == TrialState.FAIL]
+    assert len(trials) == 4 and result.counts["complete"] == 4 - len(failed)
+    assert all(t.params["optimizer"] == "lbfgs" and "L-BFGS" in t.user_attrs["error"] for t in failed)

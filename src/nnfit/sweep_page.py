@@ -11,11 +11,12 @@ from pathlib import Path
 
 import optuna
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import plots
 from .comparison import table_html
 from .report import STYLE, figure_png
-from .sweeps import Sweep, describe
+from .sweeps import Sweep
 
 TOP = 5  # recipes side by side: as many as fit across a page
 LEADERBOARD = 20  # rows on the page; `nnfit sweep show` prints them all
@@ -41,6 +42,7 @@ def history(sweep: Sweep) -> Figure:
         ax.scatter([t.number for t in finite], [t.values[0] for t in finite], s=14, label="trial")
         ax.step([t.number for t in finite], best, where="post", color="tab:red", label="best so far")
         ax.set(xlabel="trial", title="optimisation history")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("validation rRMSE")
     if finite:
         plots.log_scale(ax)
@@ -89,15 +91,12 @@ def write_html(sweep: Sweep, path: Path) -> Path:
         for f in figures
         if f is not None
     )
-    first = sweep.completed[0] if sweep.completed else None
     page = (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>nnfit sweep</title><style>{STYLE}</style>"
         f"</head><body><h1>nnfit sweep {html.escape(sweep.study.study_name)}</h1><p>trials: {state}</p>{best}"
         f"{images}<h2>top recipes side by side</h2>{table_html(side)}"
         f"<h2>leaderboard (validation split; the test split is used by the best's refit only)</h2>"
-        f"{table_html(sweep.rows(LEADERBOARD))}"
-        f"{'' if first is None else '<p>best trial: ' + html.escape(describe(first.params)) + '</p>'}"
-        "</body></html>"
+        f"{table_html(sweep.rows(LEADERBOARD))}</body></html>"
     )
     path.write_text(page, encoding="utf-8")
     return path

@@ -6,7 +6,8 @@ A sweep's folder, nnfit-sweeps/NNN-name/:
     sweep.yaml    the task, the base recipe, the search settings and the space: all a worker needs
     journal.log   Optuna's journal of the study, shared by the workers of this machine (no server);
                   absent when the study lives in a database (--storage postgresql://...)
-    best/         the best trial refit on the same data: an ordinary run directory
+    best/         the best trial refit on the same data: an ordinary run directory, with its
+                  numpy and JSON exports (model.py, model.npz, model.json)
     sweep.html    history, parameter importances, the leaderboard and the top recipes side by side
 
 Workers are processes that share one study through its storage and stop once `trials` trials have
@@ -34,6 +35,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from . import comparison, data, rundir
 from .errors import NnfitError
+from .export import FORMATS
 from .params import plain
 from .recipe import Recipe
 from .result import Fit
@@ -46,30 +48,33 @@ SWEEPS_DIR = Path("nnfit-sweeps")
 SPEC = "sweep.yaml"
 JOURNAL = "journal.log"
 # Optuna's median rule needs a few finished trials to compare with, and a trial's first checks are
-# noisy: none is pruned before 5 trials have finished, nor before a fifth of its run.
+# noisy: none is pruned before 5 trials have finished, nor before 3 tenths of its run.
 PRUNE_AFTER_TRIALS = 5
-PRUNE_AFTER_SHARE = 0.2
+PRUNE_AFTER_REPORTS = 2
+BEST_EXPORTS = ("numpy", "json")  # written beside the best's run: they need nothing but NumPy
+ERROR = "error"  # a failed trial's user attribute: what its recipe did wrong
 log = logging.getLogger("nnfit.sweep")
 
 
 class Pruning(Callback):
-    """Reports the validation rRMSE to the trial every REPORT_EVERY steps and ends a trial its
-    pruner rejects. Optuna's median rule compares trials at equal steps, hence a fixed grid."""
+    """Reports the validation rRMSE to the trial at each tenth of its run and ends a trial its
+    pruner rejects. Optuna's median rule compares trials at equal "steps": here the share of the
+    run done, so that trials paced by a time budget are compared at equal cost, whatever their speed."""
 
-    REPORT_EVERY = 2000  # a report and a pruning decision are a storage round trip each: 0.3 % of a 5 s trial
+    REPORTS = 10  # a report and a pruning decision are a storage round trip each: 1 % of a 5 s trial
 
     def __init__(self, trial: optuna.Trial) -> None:
         self.trial = trial
-        self.reported = 0  # the last step of the grid reported
+        self.reported = 0  # the last tenth reported
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         if event.val_rrmse is None or not math.isfinite(event.val_rrmse):
             return
-        step = event.step // self.REPORT_EVERY * self.REPORT_EVERY
-        if step <= self.reported:
+        tenth = math.floor(event.progress * self.REPORTS + 1e-9)
+        if tenth <= self.reported:
             return
-        self.reported = step
-        self.trial.report(event.val_rrmse, step)
+        self.reported = tenth
+        self.trial.report(event.val_rrmse, tenth)
         if self.trial.should_prune():
             raise optuna.TrialPruned(f"validation rRMSE {event.val_rrmse:.3g} at step {event.step}")
 
@@ -118,13 +123,11 @@ class Plan:
 
     def open(self, seed: int | None = None, create: bool = False) -> optuna.Study:
         """The study (created if `create`, else created if it is new); `seed` drives the sampler."""
-        optuna.logging.set_verbosity(optuna.logging.WARNING)  # nnfit says what each trial did, once
+        # nnfit says what each trial did, once: Optuna's own lines (a traceback per failed trial) are left out
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
         objectives = self.search.objectives
         if self.search.prune and len(objectives) == 1:  # Optuna prunes single-objective studies only
-            steps = self.recipe.total_steps(1) or 0
-            pruner: optuna.pruners.BasePruner = optuna.pruners.MedianPruner(
-                PRUNE_AFTER_TRIALS, int(PRUNE_AFTER_SHARE * steps)
-            )
+            pruner: optuna.pruners.BasePruner = optuna.pruners.MedianPruner(PRUNE_AFTER_TRIALS, PRUNE_AFTER_REPORTS)
         else:
             pruner = optuna.pruners.NopPruner()
         # constant liar: workers at once are steered apart instead of proposing the same region
@@ -240,10 +243,11 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
 
 
 def finished(trial: FrozenTrial) -> bool:
-    """Whether a trial counts as done: complete, pruned, or failed by its recipe (not by a dead worker)."""
+    """Whether a trial counts as done: complete, pruned, or failed by its recipe (not by a dead or
+    interrupted worker: such a trial is run again)."""
     if trial.state in (TrialState.COMPLETE, TrialState.PRUNED):
         return True
-    return trial.state == TrialState.FAIL and "fail_reason" in trial.system_attrs
+    return trial.state == TrialState.FAIL and ERROR in trial.user_attrs
 
 
 def _logged(study: optuna.Study, trial: FrozenTrial) -> None:
@@ -251,7 +255,7 @@ def _logged(study: optuna.Study, trial: FrozenTrial) -> None:
     what = {
         TrialState.COMPLETE: f"validation rRMSE {row.get('validation rRMSE', math.nan):.3g}",
         TrialState.PRUNED: "pruned",
-        TrialState.FAIL: "failed: " + str(trial.system_attrs.get("fail_reason", "")).split("\n")[0],
+        TrialState.FAIL: f"failed: {trial.user_attrs.get(ERROR, 'stopped')}",
     }.get(trial.state, trial.state.name.lower())
     log.info("trial %d: %s  %s", trial.number, what, describe(trial.params))
 
@@ -286,9 +290,13 @@ class _Objective:
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
         from .evaluate import metrics
 
-        recipe = self.plan.space.recipe(self.base, trial).fixed()
         pruning = [Pruning(trial)] if len(self.plan.search.objectives) == 1 and self.plan.search.prune else []
-        result = self.train(*self.problem, self.plan.task, recipe, np.random.default_rng(recipe.seed), pruning)
+        try:
+            recipe = self.plan.space.recipe(self.base, trial).fixed()
+            result = self.train(*self.problem, self.plan.task, recipe, np.random.default_rng(recipe.seed), pruning)
+        except NnfitError as exc:  # a combination the recipe refuses: the trial fails, the sweep goes on
+            trial.set_user_attr(ERROR, str(exc))
+            raise
         X_val, y_val = self.val
         evaluation = {"validation": metrics(y_val, result.predict(X_val)), **result.evaluation}
         row = comparison.row(f"#{trial.number}", evaluation, result.info["seconds"], result.network.n_params)
@@ -386,6 +394,8 @@ def conclude(the_plan: Plan, folder: Path, workers: int, first: bool, progress: 
         rng = np.random.default_rng(recipe.seed)
         prepared = data.prepare(the_plan.task, rng)
         result.best = run.fit_into(folder / "best", prepared, the_plan.task, recipe, rng, overwrite=True)
+        for name in BEST_EXPORTS:  # ready to use without nnfit; ONNX needs its extra: nnfit export best --format onnx
+            result.best.export(folder / "best" / f"model{FORMATS[name]}", name)
     write_html(result, folder / "sweep.html")
     return result
 
