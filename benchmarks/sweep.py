@@ -10,8 +10,8 @@ loop less the time inside the objective (the trial's fit and evaluation), plus t
 pruning reports made inside it: what Optuna's sampler, pruner and storage take per trial, on the
 journal file and, with --postgres, on that database. Search: --trials trials of --budget seconds on
 seed 001's task (x^2 + 2y, 80 000 samples), its best refit and measured on the test split, against
-`nnfit fit` with the default recipe and the same budget. Writes sweep.md and sweep.json beside
-this file; each figure is a median of --repeats runs.
+`nnfit fit` with the default recipe and the same budget. Writes sweep.md and sweep.json to --out
+(benchmarks/results); each figure is a median of --repeats runs.
 """
 
 from __future__ import annotations
@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--small", type=int, default=6, help="trials of each throughput and overhead sweep")
     parser.add_argument("--budget", type=float, default=5.0, help="seconds of training per trial")
     parser.add_argument("--postgres", help="a database URL to measure the RDB storage's overhead on")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {}
     for workers in (1, 2):
         runs = [throughput(workers, args.budget, args.small) for _ in range(args.repeats)]

@@ -21,6 +21,8 @@ _API = {
     "doctor": "run",
     "try_fixes": "run",
     "compare": "comparison",
+    "discover": "closed_form",
+    "Discovery": "closed_form",
     "sweep": "sweeps",
     "Sweep": "sweeps",
     "load": "rundir",
@@ -42,6 +44,7 @@ _API = {
 __all__ = [
     "Callback",
     "ChunkEnd",
+    "Discovery",
     "Domain",
     "EarlyStopping",
     "Finding",
@@ -57,6 +60,7 @@ __all__ = [
     "Task",
     "__version__",
     "compare",
+    "discover",
     "doctor",
     "fit",
     "load",
@@ -66,6 +70,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .callbacks import EarlyStopping, History, RichProgress
+    from .closed_form import Discovery, discover
     from .comparison import compare
     from .domain import Domain, Interval
     from .errors import NnfitError

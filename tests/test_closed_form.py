@@ -1,0 +1,94 @@
+"""Closed forms found in data: the seeds' laws recovered exactly from data files and trusted far
+outside their domain; targets outside the library and pure noise get no claim; a library too large
+for memory is refused with its size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy
+
+from nnfit.closed_form import Library, discover, search
+from nnfit.errors import NnfitError
+
+SEEDS = [
+    # (inputs with their ranges, the law) — the three cases nnfit was born from
+    ({"x": (1, 1000)}, "x**2 + x"),
+    ({"x": (0, 100), "y": (0, 999)}, "x**2 + 2*y"),
+    ({"x1": (0, 1), "x2": (0, 1), "x3": (0, 1), "x4": (0, 1)}, "x3 - x2"),
+]
+
+
+def _sample(ranges: dict[str, tuple[float, float]], law: str, n: int = 2000, noise: float = 0.0, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    low, high = np.array(list(ranges.values())).T
+    X = rng.uniform(low, high, (n, len(ranges)))
+    y = _law(ranges, law)(*X.T) * np.ones(n)
+    return X, y + noise * y.std() * rng.standard_normal(n)
+
+
+def _law(ranges: dict[str, tuple[float, float]], law: str):
+    """The law as a NumPy function; its names are symbols, never SymPy's constants (E, I, S)."""
+    symbols = [sympy.Symbol(name, real=True) for name in ranges]
+    return sympy.lambdify(symbols, sympy.sympify(law, locals=dict(zip(ranges, symbols))), "numpy")
+
+
+@pytest.mark.parametrize(("ranges", "law"), SEEDS)
+def test_the_seeds_laws_are_recovered_exactly_from_a_data_file(tmp_path, ranges, law):
+    X, y = _sample(ranges, law)
+    path = tmp_path / "samples.csv"
+    pd.DataFrame({**dict(zip(ranges, X.T)), "f": y}).to_csv(path, index=False)
+    (found,) = discover(str(path))
+    truth = sympy.sympify(law, locals={name: sympy.Symbol(name, real=True) for name in ranges})
+    assert found.expression is not None, found.evidence
+    assert sympy.simplify(found.expression - truth) == 0  # coefficients exact: rationals, not floats
+    # trusted where the network is not: on the 1.5-2x shell around the box
+    centre, half = X.mean(axis=0), (X.max(axis=0) - X.min(axis=0)) / 2
+    far = centre + half * np.random.default_rng(1).choice([-1.0, 1.0], (500, len(ranges))) * 1.8
+    want = _law(ranges, law)(*far.T) * np.ones(500)
+    assert np.sqrt(np.mean((found.predict(far) - want) ** 2)) / want.std() <= 1e-9
+
+
+def test_a_formula_target_is_checked_against_round_off():
+    (found,) = discover("6.674e-11*m1*m2/r**2", "m1=1:10, m2=1:10, r=0.5:5", samples=3000)
+    assert found.floor == 1e-9 and found.expression is not None
+    assert found.candidates[0].val_rrmse <= 1e-12
+
+
+@pytest.mark.parametrize(
+    ("ranges", "law"),
+    [
+        ({"x": (-2, 2), "y": (-2, 2)}, "sin(x*y)/(1 + x**2)"),
+        ({"x": (0, 1)}, "Abs(x - 0.3)"),  # a kink
+        ({"x": (0, 3), "y": (0, 3)}, "besselj(0, x) * y"),  # a Bessel function: not a sum of the terms
+    ],
+)
+def test_a_law_outside_the_library_is_not_claimed(ranges, law):
+    X, y = _sample(ranges, law.replace("besselj(0, x)", "(1 - x**2/4 + x**4/64 - x**6/2304)"))
+    found = search(X[:1600], y[:1600], X[1600:], y[1600:], list(ranges), exact=True)
+    assert found.expression is None and found.evidence.startswith("no closed form was found in the library")
+    assert found.candidates  # the best tries are still shown, with their errors
+
+
+def test_pure_noise_gets_no_claim():
+    rng = np.random.default_rng(3)
+    X, y = rng.uniform(0, 1, (2000, 2)), rng.standard_normal(2000)
+    found = search(X[:1600], y[:1600], X[1600:], y[1600:], ["a", "b"])
+    assert found.expression is None
+
+
+def test_one_percent_noise_still_gives_the_law_at_the_noise_floor():
+    X, y = _sample({"q": (1, 5), "E": (1, 5), "m": (1, 5)}, "q*E/m", noise=0.01)
+    found = search(X[:1600], y[:1600], X[1600:], y[1600:], ["q", "E", "m"])
+    q, E, m = sympy.symbols("q E m", real=True)
+    assert found.expression is not None and found.expression.free_symbols == {q, E, m}
+    assert 0.008 <= found.floor <= 0.013  # the noise added: 1 % of the spread
+
+
+def test_a_library_too_large_for_memory_is_refused_with_its_size():
+    X = np.random.default_rng(0).uniform(1, 2, (10, 9))
+    library = Library.for_data(X, [f"x{i}" for i in range(9)])
+    rows = 2**30 // (8 * len(library.terms)) + 1
+    with pytest.raises(NnfitError, match=rf"the library of {len(library.terms)} terms over {rows} rows needs .* GiB"):
+        library.columns(np.ones((rows, 9)))
