@@ -4,6 +4,9 @@ for memory is refused with its size."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,3 +95,26 @@ def test_a_library_too_large_for_memory_is_refused_with_its_size():
     rows = 2**30 // (8 * len(library.terms)) + 1
     with pytest.raises(NnfitError, match=rf"the library of {len(library.terms)} terms over {rows} rows needs .* GiB"):
         library.columns(np.ones((rows, 9)))
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize(
+    ("file", "law"),
+    [
+        ("measurements.csv", "a**2/10 + 3*sin(b)"),  # 500 rows, noise 1.6 % of the spread
+        ("noisy-sine.csv", "sin(x)"),  # noise 38 % of the spread: the law still explains most of it
+    ],
+)
+def test_the_command_line_names_the_law_behind_a_noisy_file(cli, file, law):
+    outcome = cli("discover", str(EXAMPLES / file))
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.startswith(f"y = {law}\n") and "at the noise floor" in outcome.out
+    as_json = json.loads(cli("discover", str(EXAMPLES / file), "--json").out)
+    assert as_json[0]["expression"] == law and as_json[0]["candidates"]
+
+
+def test_the_command_line_refuses_a_missing_file_in_one_line(cli):
+    outcome = cli("discover", "missing.csv")
+    assert outcome.code == 2 and outcome.err == "nnfit: error: data file not found: missing.csv\n"

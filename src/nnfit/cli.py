@@ -43,6 +43,7 @@ Examples:
   nnfit fit --resume last           continue the newest killed or interrupted fit
   nnfit runs                        list runs, unfinished ones with what to do
   nnfit sweep "x**2 + x" --domain x=1:1000 --trials 40     search recipes on Optuna
+  nnfit discover examples/measurements.csv                   find the law behind a data file
   nnfit serve                       the playground: fit and compare in a local web page
 """
 
@@ -396,6 +397,44 @@ def sweep_show(folder: str | None, storage: str | None, study: str | None) -> No
     if (folder is None) == (storage is None):
         raise NnfitError("give a sweep folder, or --storage URL with --study NAME, one of the two")
     _print_sweep(show(folder, storage, study), top=None)
+
+
+def _discover_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
+    from .closed_form import discover
+
+    task, recipe = _settings(target, config, flags)
+    found = discover(task=task, seed=recipe.seed)
+    if as_json:
+        click.echo(json.dumps([d.to_dict() for d in found], indent=2))
+        return
+    console = tables.console()
+    for discovery in found:
+        claimed = "no closed form found" if discovery.expression is None else str(discovery.expression)
+        console.print(f"[bold]{discovery.output}[/] = {claimed}")
+        console.print(f"  {discovery.evidence}")
+        rows = [
+            {"candidate": str(c.expression), "terms": c.terms, "validation rRMSE": c.val_rrmse}
+            for c in sorted(discovery.candidates, key=lambda c: c.val_rrmse)[:5]
+        ]
+        tables.print_rows(console, rows, "best candidates")
+
+
+discover_command = Command(
+    "discover",
+    callback=_discover_command,
+    epilog=EPILOG,
+    help="Search for a closed form of TARGET (a data file, or a formula to check): a sum of library terms "
+    "fitted exactly, claimed only at the data's noise floor (nnfit discover data.csv --outputs y).",
+    params=[
+        click.Argument(["target"], required=False),
+        click.Option(
+            ["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="print the discoveries as JSON"),
+        *_options(Task),
+    ],
+)
+main.add_command(discover_command)
 
 
 @main.command("report", epilog=EPILOG)

@@ -34,7 +34,7 @@ MAX_TERMS = 8  # a sum of more terms is no simpler than the network it would rep
 MEMORY = 2**30  # bytes the library's columns may take on the training rows
 NOISE_SLACK = 1.1  # a candidate within 10 % of the noise floor is at the floor
 WHITE = 0.85  # of noise, neighbours' residuals differ by their whole variance; 1 600 rows measure it to +-0.05
-MIN_R2 = 0.9  # a law explains most of the variation: pure noise is never "y = its mean"
+MIN_R2 = 0.5  # a law explains at least half the variation: pure noise is never "y = its mean"
 DENOMINATOR = 12  # coefficients are tried as fractions up to twelfths (1/3, 5/12, 2/7 aside)
 SAME_SIGN = 0.95  # share of outputs of one sign for a product of powers to be tried
 POOL = 24  # terms OMP adds before the subsets of its picks are searched

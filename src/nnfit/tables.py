@@ -91,13 +91,16 @@ def print_queries(console: Console, inputs: Sequence[str], outputs: Sequence[str
 
 
 def print_rows(console: Console, rows: Sequence[Mapping[str, object]], title: str) -> None:
-    """A comparison's rows (`nnfit.comparison.row`), a column for each key, numbers to 4 figures;
-    a recipe's name is never cut short, whatever the terminal's width."""
+    """Rows of a comparison (`nnfit.comparison.row`) or any table, a column for each key, numbers
+    to 4 figures; the first column names each row and is never cut short, whatever the terminal's width."""
+    if not rows:
+        return
     table = Table(box=None, header_style="bold", title=title, title_justify="left")
     columns = list(dict.fromkeys(key for row in rows for key in row))
+    name = columns[0]
     for column in columns:
-        width = max(len(str(row.get("recipe", ""))) for row in rows) if column == "recipe" else None
-        table.add_column(column, justify="left" if column == "recipe" else "right", min_width=width)
+        width = max(len(str(row.get(name, ""))) for row in rows) if column == name else None
+        table.add_column(column, justify="left" if column == name else "right", min_width=width)
     for row in rows:
         cells = (row.get(c) for c in columns)
         table.add_row(*(f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v) for v in cells))
