@@ -53,10 +53,21 @@ def test_the_seeds_laws_are_recovered_exactly_from_a_data_file(tmp_path, ranges,
     assert np.sqrt(np.mean((found.predict(far) - want) ** 2)) / want.std() <= 1e-9
 
 
-def test_a_formula_target_is_checked_against_round_off():
+def test_a_formula_target_is_checked_against_round_off_and_trusted_on_its_shells():
     (found,) = discover("6.674e-11*m1*m2/r**2", "m1=1:10, m2=1:10, r=0.5:5", samples=3000)
     assert found.floor == 1e-9 and found.expression is not None
     assert found.candidates[0].val_rrmse <= 1e-12
+    assert set(found.evaluation) == {"test", "1-1.5x", "1.5-2x"}
+    assert all(m["rrmse"] <= 1e-9 for m in found.evaluation.values())
+
+
+def test_a_law_from_data_is_measured_on_the_held_out_edges(tmp_path):
+    X, y = _sample({"x": (0, 100), "y": (0, 999)}, "x**2 + 2*y")
+    path = tmp_path / "seed001.csv"
+    pd.DataFrame({"x": X[:, 0], "y": X[:, 1], "z": y}).to_csv(path, index=False)
+    (found,) = discover(str(path), holdout="edges")
+    assert str(found.expression) == "x**2 + 2*y"
+    assert found.evaluation["edges"]["n"] > 0 and found.evaluation["edges"]["rrmse"] <= 1e-9
 
 
 @pytest.mark.parametrize(

@@ -412,6 +412,9 @@ def _discover_command(target: str | None, config: str | None, as_json: bool, **f
         claimed = "no closed form found" if discovery.expression is None else str(discovery.expression)
         console.print(f"[bold]{discovery.output}[/] = {claimed}")
         console.print(f"  {discovery.evidence}")
+        if discovery.evaluation:
+            measured = ", ".join(f"{name} {m['rrmse']:.3g}" for name, m in discovery.evaluation.items())
+            console.print(f"  rRMSE of the law: {measured}")
         rows = [
             {"candidate": str(c.expression), "terms": c.terms, "validation rRMSE": c.val_rrmse}
             for c in sorted(discovery.candidates, key=lambda c: c.val_rrmse)[:5]

@@ -14,10 +14,11 @@ otherwise the answer is None, with the best candidates and their errors.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -25,7 +26,9 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .domain import SHELLS
 from .errors import NnfitError
+from .evaluate import SHELL_SAMPLES
 
 ROUND_OFF = 1e-9  # validation rRMSE of an exact law on float64 samples: measured 1e-15 to 1e-12
 DEGREE = 3  # highest total power of a product of inputs: x**3, x**2*y, x*y*z
@@ -69,7 +72,7 @@ class Discovery:
     floor: float
     evidence: str
     library_size: int = 0
-    _function: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
+    evaluation: dict[str, dict[str, float]] = field(default_factory=dict)  # the law's metrics per set, as a Fit's
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The claimed formula at X (n, inputs), in the data's units; raises NnfitError without one."""
@@ -91,6 +94,7 @@ class Discovery:
             "floor": self.floor,
             "evidence": self.evidence,
             "library_size": self.library_size,
+            "evaluation": self.evaluation,
             "candidates": [c.to_dict() for c in self.candidates],
         }
 
@@ -390,10 +394,31 @@ def discover(
     from .run import resolve
 
     task, recipe, target, domain = resolve(target, domain, None, task, settings)
-    resolved, _, dataset = data.prepare(task, np.random.default_rng(recipe.seed), target, domain)
+    rng = np.random.default_rng(recipe.seed)
+    resolved, box, dataset = data.prepare(task, rng, target, domain)
     X, Y = dataset.part("train")
     X_val, Y_val = dataset.part("val") if len(dataset.val) else dataset.part("test")
-    return [
+    found = [
         search(X, Y[:, k], X_val, Y_val[:, k], resolved.inputs, name, resolved.known, degree)
         for k, name in enumerate(resolved.outputs)
     ]
+    # where a law is trusted, measured as a fit is: the test split, the data's held-out edges and,
+    # for a formula, the shells around its domain
+    sets = {"test": dataset.part("test"), **dataset.holdout}
+    if resolved.known:
+        for shell in SHELLS:
+            points = box.sample_shell(shell, SHELL_SAMPLES, rng)
+            sets[shell.name] = (points, resolved(points))
+    return [
+        dataclasses.replace(d, evaluation=_evaluated(d, sets, k)) if d.expression is not None else d
+        for k, d in enumerate(found)
+    ]
+
+
+def _evaluated(
+    found: Discovery, sets: dict[str, tuple[np.ndarray, np.ndarray]], output: int
+) -> dict[str, dict[str, float]]:
+    """The claimed law's metrics on each set of points (X, Y) that has any, for output column `output`."""
+    from .evaluate import metrics
+
+    return {name: metrics(Y[:, output], found.predict(X)) for name, (X, Y) in sets.items() if len(X)}
