@@ -35,7 +35,11 @@ def script(name: str):
         ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
         ("scaling", ["--samples", "1000", "--steps", "300", "--inputs"], {"samples", "inputs"}),
         ("playground_stream", ["--repeats", "1", "--steps", "200"], {"cases", "default_first_update_s"}),
-        ("discovery_suite", ["--rows", "500", "--only", "x**2 + x", "Abs(x - 0.3)"], {"laws", "summary"}),
+        (
+            "discovery_suite",
+            ["--rows", "500", "--seeds", "1", "--only", "x**2 + x", "Abs(x - 0.3)"],
+            {"laws", "summary"},
+        ),
         (
             "sweep",
             ["--repeats", "1", "--trials", "2", "--small", "2", "--budget", "0.3"],

@@ -1,6 +1,7 @@
 """Exports: ONNX, a NumPy-only file and JSON each predict as `Fit.predict` does, in the user's units,
 inside the domain and beyond it; each carries names, domain and scalers; nothing is overwritten."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -138,3 +139,48 @@ def test_cli_export_writes_beside_the_run_and_never_overwrites(small, cli, tmp_p
         f"nnfit: error: {tmp_path / 'run' / 'model.json'} already exists — choose another --out, or remove it first"
     )
     assert (tmp_path / "run" / "model.json").read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def with_law(tmp_path_factory):
+    path = tmp_path_factory.mktemp("law") / "run"
+    nnfit.fit("x**2 + x", domain="x=1:1000", samples=1000, steps=50, discover=True).save(path, report=False)
+    return path
+
+
+@pytest.mark.parametrize(("format", "file"), [("python", "law.py"), ("json", "law.json"), ("onnx", "law.onnx")])
+def test_cli_exports_a_runs_law_beside_it(with_law, cli, format, file):
+    outcome = cli("export", str(with_law), "--law", "--format", format)
+    assert outcome.code == 0 and outcome.out.strip() == f"wrote {with_law / file}"
+    law = nnfit.load(with_law).laws[0]
+    x = np.array([[0.5], [3000.0]])  # far outside the domain, where only the law holds
+    if format == "python":
+        spec = importlib.util.spec_from_file_location("law", with_law / file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        np.testing.assert_array_equal(module.predict(x), [0.75, 9_003_000.0])
+    elif format == "json":
+        assert json.loads((with_law / file).read_text())["formula"] == "x**2 + x"
+    else:
+        ort = pytest.importorskip("onnxruntime")
+        (y,) = ort.InferenceSession(str(with_law / file)).run(None, {"X": x})
+        np.testing.assert_array_equal(y[:, 0], law.predict(x))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--law", "--format", "numpy"), "a law exports as sympy, latex, python, json, onnx; got --format numpy"),
+        (("--format", "latex"), "--format latex writes a law: add --law (for a run fitted with --discover)"),
+    ],
+)
+def test_cli_law_export_names_what_is_wrong(with_law, cli, args, message):
+    outcome = cli("export", str(with_law), *args)
+    assert outcome.code == 2 and outcome.err == f"nnfit: error: {message}\n"
+
+
+def test_cli_law_export_of_a_run_without_discover_says_how(small, cli, tmp_path):
+    small.save(tmp_path / "plain", report=False)
+    outcome = cli("export", str(tmp_path / "plain"), "--law", "--format", "python")
+    assert outcome.code == 2
+    assert outcome.err == f"nnfit: error: {tmp_path / 'plain'} holds no law: fit it with --discover to search for one\n"

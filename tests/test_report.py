@@ -47,3 +47,25 @@ def test_notebook_view(run):
     result, _ = run
     view = result._repr_html_()
     assert view.startswith("<p><b>f = x**2 + x</b>") and "<table>" in view and "rRMSE" in view
+
+
+def test_every_report_has_a_closed_form_section(run):
+    result, path = run
+    assert not result.laws
+    assert "<h2>Closed form</h2><p>not searched: fit with <code>--discover</code>" in (path / "report.html").read_text()
+
+
+def test_a_law_found_is_shown_beside_the_network(tmp_path):
+    result = nnfit.fit("x**2 + x", domain="x=1:1000", samples=1000, steps=50, discover=True)
+    page = (result.save(tmp_path / "run") / "report.html").read_text()
+    assert "<b><code>f = x**2 + x</code></b><br>x**2 + x: validation rRMSE 0, at the noise floor 1e-09" in page
+    shell = result.evaluation["1.5-2x"]
+    row = f"<tr><td>1.5-2x</td><td>{shell['rrmse']:.4g}</td><td>0</td><td>{shell['max_abs_error']:.4g}</td><td>0</td></tr>"
+    assert row in page
+
+
+def test_a_law_found_answers_the_query_points_beside_the_network(tmp_path):
+    result = nnfit.fit("x**2 + x", domain="x=1:1000", samples=1000, steps=50, discover=True, query="20; 1500")
+    page = (result.save(tmp_path / "run") / "report.html").read_text()
+    assert "<th>f by law</th>" in page
+    assert f"<td>1500</td><td>{result.queries[1].prediction[0]:.6g}</td><td>2.2515e+06</td><td>2.2515e+06</td>" in page

@@ -108,3 +108,41 @@ def test_a_target_not_reached_is_said_plainly():
 
 def test_float64_allows_targets_below_float32():
     assert nnfit.Recipe(dtype="float64", target_rrmse=1e-9).target_rrmse == 1e-9
+
+
+def test_a_fit_with_discover_finds_the_law_and_measures_it_where_the_network_was(tmp_path):
+    result = nnfit.fit("x**2 + 2*y", "x=0:100, y=0:1000:int", discover=True, samples=2000, steps=1500)
+    (law,) = result.laws
+    assert str(law.expression) == "x**2 + 2*y" and law.floor == 1e-9
+    assert set(law.evaluation) == set(result.evaluation) == {"test", "1-1.5x", "1.5-2x"}
+    for name, measured in law.evaluation.items():  # the same points as the network's
+        assert measured["n"] == result.evaluation[name]["n"] and measured["rrmse"] <= 1e-9
+    assert result.evaluation["1.5-2x"]["rrmse"] > 1e-3  # the network: far from the law there
+    (note,) = [f for f in result.findings if f.code == "extrapolation"]
+    assert note.fix.startswith("use the closed form f = x**2 + 2*y beyond the domain: its rRMSE there is at most ")
+    back = nnfit.load(result.save(tmp_path / "run"))
+    assert back.laws[0].expression == law.expression and back.laws[0].evaluation == law.evaluation
+
+
+def test_each_output_of_a_data_file_gets_its_law_beside_its_own_network_figures(tmp_path):
+    X = np.random.default_rng(0).uniform(1, 3, (600, 2))
+    path = tmp_path / "two.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "u": X[:, 0] * X[:, 1], "v": np.sin(X[:, 0]) + X[:, 1] ** 2}).to_csv(
+        path, index=False
+    )
+    result = nnfit.fit(str(path), inputs=("a", "b"), outputs=("u", "v"), discover=True, steps=50)
+    assert [str(law.expression) for law in result.laws] == ["a*b", "b**2 + sin(a)"]
+    for k in range(2):
+        network = result.output_evaluation(k)["test"]
+        X_test, Y_test = result.points["test"]
+        want = np.sqrt(np.mean((result.predict(X_test)[:, k] - Y_test[:, k]) ** 2)) / Y_test[:, k].std()
+        assert network["rrmse"] == pytest.approx(want, rel=1e-12)
+
+
+def test_a_library_too_large_for_the_inputs_leaves_the_network_and_says_why():
+    inputs = ", ".join(f"x{i}=1:2" for i in range(10))
+    result = nnfit.fit(" + ".join(f"x{i}" for i in range(10)), inputs, samples=30_000, steps=20, discover=True)
+    (law,) = result.laws
+    assert law.expression is None and law.evidence.startswith("not searched: the library of ")
+    assert "terms over 20000 rows needs" in law.evidence and "narrow it" in law.evidence
+    assert result.evaluation["test"]["n"] == 3000

@@ -159,6 +159,17 @@ def test_query_points_are_predicted_and_placed(client):
     assert "point '1,2' has 2 values; give 1" in error(client.post(f"/api/runs/{name}/query", json={"points": "1,2"}))
 
 
+def test_a_fit_with_discover_shows_the_law_beside_the_network(client):
+    plain = client.get(f"/api/runs/{fitted(client, target='x**2', domain='x=0:1', **QUICK)}").json()
+    assert plain["laws"] == []
+    run = client.get(f"/api/runs/{fitted(client, target='x**2', domain='x=1:2', discover=True, **QUICK)}").json()
+    (law,) = run["laws"]
+    assert law["expression"] == "x**2" and law["evidence"].startswith("x**2: validation rRMSE")
+    assert [row["set"] for row in law["versus"]] == ["test", "1-1.5x", "1.5-2x"]
+    for row in law["versus"]:
+        assert row["law rRMSE"] <= 1e-9 and row["network rRMSE"] == run["evaluation"][row["set"]]["rrmse"]
+
+
 @pytest.mark.parametrize(("format_", "files"), [("onnx", ["model.onnx"]), ("numpy", ["model.py", "model.npz"])])
 def test_a_run_is_exported_for_download(client, runs, format_, files):
     name = fitted(client, target="x**2", domain="x=0:1", **QUICK)

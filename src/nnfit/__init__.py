@@ -12,7 +12,7 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.5.0"  # the one place the version is written (pyproject reads it)
+__version__ = "0.6.0"  # the one place the version is written (pyproject reads it)
 
 # public name -> the module that defines it; no module may share a public name, or importing it
 # would replace the name on the package (tests/test_api.py checks)
@@ -22,7 +22,7 @@ _API = {
     "try_fixes": "run",
     "compare": "comparison",
     "discover": "closed_form",
-    "Discovery": "closed_form",
+    "Discovery": "law",
     "sweep": "sweeps",
     "Sweep": "sweeps",
     "load": "rundir",
@@ -70,12 +70,13 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .callbacks import EarlyStopping, History, RichProgress
-    from .closed_form import Discovery, discover
+    from .closed_form import discover
     from .comparison import compare
     from .domain import Domain, Interval
     from .errors import NnfitError
     from .estimator import NNFitRegressor
     from .findings import Finding
+    from .law import Discovery
     from .recipe import Recipe
     from .result import Fit
     from .run import doctor, fit, try_fixes

@@ -12,8 +12,9 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -26,6 +27,9 @@ from .params import shown
 from .recipe import Recipe
 from .space import Search
 from .task import Task
+
+if TYPE_CHECKING:
+    from .law import Discovery
 
 RUNS_DIR = Path("nnfit-runs")
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
@@ -48,11 +52,11 @@ Examples:
 """
 
 
-def _options(section: type[Task | Recipe | Search]) -> list[click.Option]:
-    """One click option per field of a settings table (a Task's target is the argument)."""
+def _options(section: type[Task | Recipe | Search], leave_out: tuple[str, ...] = ()) -> list[click.Option]:
+    """One click option per field of a settings table but `leave_out` (a Task's target is the argument)."""
     options = []
     for name, param in section.params().items():
-        if name == "target":
+        if name == "target" or name in leave_out:
             continue
         flag = param.option(name)
         help_text = f"{param.help} [default: {shown(section.defaults()[name])}]"
@@ -138,6 +142,7 @@ def _fit_command(
                     "evaluation": result.evaluation,
                     "queries": [q.to_dict() for q in result.queries],
                     "findings": [f.to_dict() for f in result.findings],
+                    **({"laws": [law.to_dict() for law in result.laws]} if result.laws else {}),
                     "run_dir": str(path),
                     **result.info,
                 },
@@ -256,7 +261,7 @@ doctor_command = Command(
         ),
         click.Option(["--json", "as_json"], is_flag=True, help="print the findings as JSON"),
         _try_fixes_option(),
-        *_options(Task),
+        *_options(Task, leave_out=("discover",)),
         *_options(Recipe),
     ],
 )
@@ -399,27 +404,42 @@ def sweep_show(folder: str | None, storage: str | None, study: str | None) -> No
     _print_sweep(show(folder, storage, study), top=None)
 
 
-def _discover_command(target: str | None, config: str | None, as_json: bool, **flags: Any) -> None:
+def _discover_command(
+    target: str | None, config: str | None, as_json: bool, export: tuple[str, ...], **flags: Any
+) -> None:
     from .closed_form import discover
+    from .law import readable
 
     task, recipe = _settings(target, config, flags)
     found = discover(task=task, seed=recipe.seed)
     if as_json:
         click.echo(json.dumps([d.to_dict() for d in found], indent=2))
-        return
-    console = tables.console()
-    for discovery in found:
-        claimed = "no closed form found" if discovery.expression is None else str(discovery.expression)
-        console.print(f"[bold]{discovery.output}[/] = {claimed}")
-        console.print(f"  {discovery.evidence}")
-        if discovery.evaluation:
-            measured = ", ".join(f"{name} {m['rrmse']:.3g}" for name, m in discovery.evaluation.items())
-            console.print(f"  rRMSE of the law: {measured}")
-        rows = [
-            {"candidate": str(c.expression), "terms": c.terms, "validation rRMSE": c.val_rrmse}
-            for c in sorted(discovery.candidates, key=lambda c: c.val_rrmse)[:5]
-        ]
-        tables.print_rows(console, rows, "best candidates")
+    else:
+        console = tables.console()
+        for discovery in found:
+            tables.print_law(console, discovery)
+            rows = [
+                {"candidate": readable(c.expression), "terms": c.terms, "validation rRMSE": c.val_rrmse}
+                for c in sorted(discovery.candidates, key=lambda c: c.val_rrmse)[:5]
+            ]
+            tables.print_rows(console, rows, "best candidates")
+    for discovery, path in _law_files(found, export):
+        click.echo(f"wrote {discovery.export(path)}", err=as_json)
+
+
+def _law_files(laws: Sequence[Discovery], paths: Sequence[str]) -> list[tuple[Discovery, Path]]:
+    """Each law with each file to export it to: the paths as given for one output, else with the
+    output's name added to each (law.py -> law_y.py). A law not claimed cannot be exported."""
+    if not paths:
+        return []
+    missing = [law.output for law in laws if law.expression is None]
+    if missing:
+        raise NnfitError(f"no closed form was claimed for {missing[0]!r}: there is no law to export")
+    return [
+        (law, Path(path) if len(laws) == 1 else Path(path).with_stem(f"{Path(path).stem}_{law.output}"))
+        for law in laws
+        for path in paths
+    ]
 
 
 discover_command = Command(
@@ -434,7 +454,14 @@ discover_command = Command(
             ["--config", "-c"], type=click.Path(dir_okay=False), help="YAML or TOML file of settings; flags override it"
         ),
         click.Option(["--json", "as_json"], is_flag=True, help="print the discoveries as JSON"),
-        *_options(Task),
+        click.Option(
+            ["--export"],
+            multiple=True,
+            metavar="FILE",
+            help="write the law to FILE, as its suffix says: .txt SymPy, .tex LaTeX, .py a NumPy function, "
+            ".json (read back by nnfit), .onnx; repeat for several",
+        ),
+        *_options(Task, leave_out=("discover",)),
     ],
 )
 main.add_command(discover_command)
@@ -478,7 +505,7 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
         click.echo(json.dumps([q.to_dict() for q in queries], indent=2))
         return
     console = tables.console()
-    tables.print_queries(console, result.inputs, result.outputs, queries)
+    tables.print_queries(console, result.inputs, result.outputs, queries, result.laws)
     outside = sum(not q.inside for q in queries)
     if outside:
         console.print(
@@ -501,24 +528,48 @@ def runs_command(folder: str) -> None:
         click.echo(f"{path}  {status(path)}")
 
 
+NETWORK_FORMATS = ("onnx", "numpy", "json")  # nnfit.export.FORMATS, named here without importing JAX
+LAW_FORMATS = ("sympy", "latex", "python", "json", "onnx")  # nnfit.law.FORMATS
+
+
 @main.command("export", epilog=EPILOG)
 @click.argument("run_dir")
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["onnx", "numpy", "json"]),
+    type=click.Choice(list(dict.fromkeys(NETWORK_FORMATS + LAW_FORMATS))),
     required=True,
     help="onnx: scalers inside the graph; numpy: a .py file needing only NumPy, with its .npz; "
-    "json: weights, scalers, domain and architecture",
+    "json: weights, scalers, domain and architecture. With --law also sympy, latex and python",
 )
-@click.option("--out", "-o", help="file to write [default: RUN_DIR/model.onnx, model.py or model.json]")
-def export_command(run_dir: str, format_: str, out: str | None) -> None:
+@click.option(
+    "--law", is_flag=True, help="export the closed form the run found (nnfit fit --discover), not the network"
+)
+@click.option("--out", "-o", help="file to write [default: RUN_DIR/model.<suffix>, or law.<suffix> with --law]")
+def export_command(run_dir: str, format_: str, law: bool, out: str | None) -> None:
     """Export the fit in RUN_DIR for use without nnfit, in the user's units: --format numpy
-    --out predictor.py writes predictor.py and predictor.npz."""
-    from .export import FORMATS
+    --out predictor.py writes predictor.py and predictor.npz; --law --format python writes the
+    law as a NumPy function."""
     from .rundir import load
 
+    if format_ not in (LAW_FORMATS if law else NETWORK_FORMATS):
+        raise NnfitError(
+            f"a law exports as {', '.join(LAW_FORMATS)}; got --format {format_}"
+            if law
+            else f"--format {format_} writes a law: add --law (for a run fitted with --discover)"
+        )
     result = load(run_dir)
+    if law:
+        from .law import FORMATS
+
+        if not result.laws:
+            raise NnfitError(f"{run_dir} holds no law: fit it with --discover to search for one")
+        default = Path(run_dir) / f"law{FORMATS[format_]}"
+        for found, path in _law_files(result.laws, [out or str(default)]):
+            click.echo(f"wrote {found.export(path, format_)}")
+        return
+    from .export import FORMATS
+
     path = Path(out) if out else Path(run_dir) / f"model{FORMATS[format_]}"
     for file in result.export(path, format_):
         click.echo(f"wrote {file}")

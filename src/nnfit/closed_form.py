@@ -8,8 +8,9 @@ costs nothing, and it is measured on the validation rows. A product of powers of
 (m1*m2/r**2) is also fitted as a line in log-log coordinates.
 
 A formula is claimed only at the data's noise floor: round-off for exact samples, else the noise
-estimated from nearest neighbours and from the richest sum. A wrong formula is worse than none:
-otherwise the answer is None, with the best candidates and their errors.
+estimated from nearest neighbours and from the richest sum; and, for noisy data, only if its
+residuals look like noise and, refit on the inner rows, it predicts the outer ones. A wrong
+formula is worse than none: otherwise the answer is None, with the best candidates and their errors.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
@@ -29,6 +30,11 @@ import sympy
 from .domain import SHELLS
 from .errors import NnfitError
 from .evaluate import SHELL_SAMPLES
+from .law import Candidate, Discovery, readable
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .target import Target
 
 ROUND_OFF = 1e-9  # validation rRMSE of an exact law on float64 samples: measured 1e-15 to 1e-12
 DEGREE = 3  # highest total power of a product of inputs: x**3, x**2*y, x*y*z
@@ -39,64 +45,19 @@ NOISE_SLACK = 1.1  # a candidate within 10 % of the noise floor is at the floor
 WHITE = 0.85  # of noise, neighbours' residuals differ by their whole variance; 1 600 rows measure it to +-0.05
 MIN_R2 = 0.5  # a law explains at least half the variation: pure noise is never "y = its mean"
 DENOMINATOR = 12  # coefficients are tried as fractions up to twelfths (1/3, 5/12, 2/7 aside)
+FRACTION_MAX = 100  # of noisy rows, larger coefficients stay as fitted: the data cannot tell 4227.8 from 38050/9
 SAME_SIGN = 0.95  # share of outputs of one sign for a product of powers to be tried
+ROWS = 20_000  # training rows searched at most: a noise floor to a few %, and 1 000 terms in 160 MB
 POOL = 24  # terms OMP adds before the subsets of its picks are searched
 SUBSET = 3  # sums of up to this many of them are all scored: 2 324 small solves for a pool of 24
 KEEP = 3  # of each size, the best sums on the training rows are measured on the validation rows
-EXP_RANGE = 30.0
-CLEAR = 0.01  # an input's nearest value to zero is at least this share of its farthest, for 1/x  # exp of values beyond this overflows a sum into meaninglessness
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sum of library terms with its coefficients, and its error on the validation rows."""
-
-    expression: sympy.Expr
-    terms: int
-    val_rrmse: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"expression": str(self.expression), "terms": self.terms, "val_rrmse": self.val_rrmse}
-
-
-@dataclass(frozen=True)
-class Discovery:
-    """What the search found for one output: `expression` (a SymPy expression of the input symbols)
-    when one is claimed, else None; the candidates tried, simplest first; the noise floor they
-    were held to, as an rRMSE; and the evidence in one line."""
-
-    output: str
-    inputs: tuple[str, ...]
-    expression: sympy.Expr | None
-    candidates: tuple[Candidate, ...]
-    floor: float
-    evidence: str
-    library_size: int = 0
-    evaluation: dict[str, dict[str, float]] = field(default_factory=dict)  # the law's metrics per set, as a Fit's
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The claimed formula at X (n, inputs), in the data's units; raises NnfitError without one."""
-        if self.expression is None:
-            raise NnfitError(f"no closed form was claimed for {self.output!r}: nothing to predict with")
-        symbols = [sympy.Symbol(name, real=True) for name in self.inputs]
-        function = sympy.lambdify(symbols, self.expression, modules="numpy")
-        X = np.asarray(X, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(function(*X.T), dtype=np.float64), (len(X),)).copy()
-
-    def latex(self) -> str | None:
-        return None if self.expression is None else sympy.latex(self.expression)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "output": self.output,
-            "expression": None if self.expression is None else str(self.expression),
-            "floor": self.floor,
-            "evidence": self.evidence,
-            "library_size": self.library_size,
-            "evaluation": self.evaluation,
-            "candidates": [c.to_dict() for c in self.candidates],
-        }
+EXP_RANGE = 30.0  # exp of values beyond this overflows a sum into meaninglessness
+EDGE = 0.1  # of each input's range, cut at both ends to leave the inner rows a law is refit on
+FEW_VALUES = 10  # an input with at most this many values (a category, a 0/1 flag) is never cut
+MIN_ROWS = 20  # rows needed on each side of that cut to test a law on it
+Z = 3.0  # standard errors that the outer rows' error may exceed the noise by: 1 law in 700 refused by chance
+CLEAR = 0.01  # an input's nearest value to zero is at least this share of its farthest, for 1/x
+FLOAT_DIGITS = 15  # a fitted coefficient kept to float64's precision: the law predicts what was measured
 
 
 @dataclass(frozen=True)
@@ -125,7 +86,8 @@ class Library:
         for i, j in itertools.permutations(range(len(symbols)), 2):
             if signed[j]:
                 a, b = symbols[i], symbols[j]
-                arguments.append((a / b, 0.0, max(abs(low[i]), abs(high[i])) / min(abs(low[j]), abs(high[j])), False))
+                top = max(abs(low[i]), abs(high[i])) / min(abs(low[j]), abs(high[j]))
+                arguments.append((a / b, 0.0, top, positive[i] and positive[j]))
         for argument, _, top, pos in arguments:
             functions = [sympy.sin, sympy.cos]
             if pos:
@@ -230,27 +192,45 @@ def search(
     neighbours = _neighbours(X)
     noise = float(np.sqrt(np.mean((y - y[neighbours]) ** 2) / 2)) / spread
     floor = ROUND_OFF if exact else max(ROUND_OFF, min(richest, noise))
-    at_floor = [
-        c
-        for c in ranked
-        if c.val_rrmse <= NOISE_SLACK * floor
-        and 1 - c.val_rrmse**2 >= MIN_R2
-        and (exact or _like_noise(c.expression, library.symbols, X, y, neighbours))
-    ]
+    at_floor = [c for c in ranked if c.val_rrmse <= NOISE_SLACK * floor and 1 - c.val_rrmse**2 >= MIN_R2]
+    # only the simplest sums at the floor may be claimed: where they fail the tests below, a richer
+    # sum that passes them is more likely an approximation than the law
+    simplest = [c for c in at_floor if c.terms == at_floor[0].terms]
+    judged = [(c, "" if exact else _doubt(c.expression, library.symbols, X, y, neighbours)) for c in simplest]
+    sound = [c for c, doubt in judged if not doubt]
     best = min(ranked, key=lambda c: c.val_rrmse, default=None)
-    if at_floor:
-        chosen = at_floor[0]
+    if sound:
+        chosen = sound[0]
         evidence = (
-            f"{chosen.expression}: validation rRMSE {chosen.val_rrmse:.3g}, at the noise floor {floor:.3g}, "
+            f"{readable(chosen.expression)}: validation rRMSE {chosen.val_rrmse:.3g}, at the noise floor {floor:.3g}, "
             f"with {chosen.terms} of {len(library.terms)} terms"
         )
         return Discovery(output, tuple(names), chosen.expression, ranked, floor, evidence, len(library.terms))
-    evidence = (
-        "no closed form was found in the library: the best, "
-        + (f"{best.expression}, has validation rRMSE {best.val_rrmse:.3g}" if best else "none")
-        + f", above the noise floor {floor:.3g}"
-    )
+    if judged:
+        (first, doubt), *_ = judged
+        evidence = (
+            f"no closed form was claimed: the simplest at the noise floor {floor:.3g}, "
+            f"{readable(first.expression)}, {doubt}"
+        )
+    else:
+        evidence = (
+            "no closed form was found in the library: the best, "
+            + (f"{readable(best.expression)}, has validation rRMSE {best.val_rrmse:.3g}" if best else "none")
+            + f", above the noise floor {floor:.3g}"
+        )
     return Discovery(output, tuple(names), None, ranked, floor, evidence, len(library.terms))
+
+
+def _doubt(
+    expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray, neighbours: np.ndarray
+) -> str:
+    """Why a sum at the noise floor of noisy rows X (n, d), y (n,) is not claimed as their law, in
+    words; empty when nothing speaks against it."""
+    if not _like_noise(expression, symbols, X, y, neighbours):
+        return "leaves residuals that neighbouring rows share: it misses part of the truth"
+    if not _extrapolates(expression, symbols, X, y):
+        return "refit on the inner rows, misses the outer ones beyond the noise: it does not extrapolate"
+    return ""
 
 
 def _low_order(term: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> bool:
@@ -288,12 +268,12 @@ def _refit(
     validation error does not grow, the terms that drop out removed."""
     coefficients = np.linalg.lstsq(theta[:, support], y, rcond=None)[0]
     error = _rrmse(theta_val[:, support] @ coefficients, y_val, spread)
-    values: list[Any] = [sympy.Float(c, 8) for c in coefficients]
+    values: list[Any] = [sympy.Float(c, FLOAT_DIGITS) for c in coefficients]
     tried, exact = error, False
     # plain fractions where they cost nothing; multiples of pi only to round-off, as noisy data
     # fit some fraction of pi about as well as any value (1.0004 is 22/(7*pi) to 4e-5)
     for with_pi, tolerance in ((False, max(error * 1.0001, ROUND_OFF)), (True, ROUND_OFF)):
-        simple = [_simple(c, with_pi) for c in coefficients]
+        simple = [_simple(c, with_pi) if _rational(c, error) else sympy.Float(c, FLOAT_DIGITS) for c in coefficients]
         tried = _rrmse(theta_val[:, support] @ np.array([float(v) for v in simple]), y_val, spread)
         if tried <= tolerance:
             values, exact = simple, True
@@ -301,6 +281,13 @@ def _refit(
     terms = [(v, library.terms[i]) for v, i in zip(values, support) if v != 0]
     expression = sympy.Add(*(v * t for v, t in terms)) if terms else sympy.Integer(0)
     return Candidate(expression, len(terms), tried if exact else error)
+
+
+def _rational(value: float, error: float) -> bool:
+    """Whether a coefficient fitted to validation rRMSE `error` may be tried as a fraction: any
+    value of an exact fit, else only one up to FRACTION_MAX, as noisy rows bring every larger
+    value near some fraction (4227.8 is 38050/9)."""
+    return error <= ROUND_OFF or abs(value) <= FRACTION_MAX
 
 
 def _simple(value: float, with_pi: bool = True) -> sympy.Expr:
@@ -337,15 +324,16 @@ def _power_law(
         constant = float(column @ y / (column @ column))
         best = _rrmse(column_val * constant, y_val, spread)
         plain, with_pi = _simple(constant, False), _simple(constant)
-        if _rrmse(column_val * float(plain), y_val, spread) <= max(best * 1.0001, ROUND_OFF):
+        if _rational(constant, best) and _rrmse(column_val * float(plain), y_val, spread) <= max(
+            best * 1.0001, ROUND_OFF
+        ):
             simple, exact = plain, True
         else:  # as for sums: multiples of pi only to round-off
             simple, exact = with_pi, _rrmse(column_val * float(with_pi), y_val, spread) <= ROUND_OFF
         value = float(simple) if exact else constant
-        coefficient = simple if exact else sympy.Float(value, 8)
-        found.append(
-            Candidate(coefficient * shape, sum(p != 0 for p in powers) + 1, _rrmse(column_val * value, y_val, spread))
-        )
+        coefficient = simple if exact else sympy.Float(value, FLOAT_DIGITS)
+        # one term, as a monomial of the library is: n*R*T/V is no less simple for having four factors
+        found.append(Candidate(coefficient * shape, 1, _rrmse(column_val * value, y_val, spread)))
     return found
 
 
@@ -372,6 +360,32 @@ def _like_noise(
     return variance > 0 and float(np.mean((residual - residual[neighbours]) ** 2) / 2) >= WHITE * variance
 
 
+def _extrapolates(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray) -> bool:
+    """Whether the law, its coefficients refit on the inner rows (those inside the middle of every
+    input's range, EDGE of it cut at each end), predicts the outer rows as well as the noise and
+    its coefficients' uncertainty allow (Chow's prediction test, to Z standard errors). A sum that
+    only approximates the truth within the data departs from it first at the edges."""
+    function = sympy.lambdify(list(symbols), [term.as_coeff_Mul()[1] for term in sympy.Add.make_args(expression)])
+    with np.errstate(all="ignore"):
+        basis = np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.float64), y.shape) for v in function(*X.T)])
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = EDGE * (high - low)
+    continuous = np.array([len(np.unique(column)) > FEW_VALUES for column in X.T])  # 0/1 columns are not cut
+    inner = np.all((X >= low + margin) & (X <= high - margin) | ~continuous, axis=1)
+    terms = basis.shape[1]
+    if inner.sum() < max(MIN_ROWS, 5 * terms) or (~inner).sum() < MIN_ROWS or not np.all(np.isfinite(basis)):
+        return True  # too few rows on either side to tell
+    A, b = basis[inner], y[inner]
+    coefficients = np.linalg.lstsq(A, b, rcond=None)[0]
+    variance = float(np.sum((A @ coefficients - b) ** 2)) / (len(b) - terms)
+    if variance <= 0:
+        return True
+    outer = basis[~inner]
+    leverage = np.einsum("ij,jk,ik->i", outer, np.linalg.pinv(A.T @ A), outer)  # x (A'A)^-1 x' of each row
+    ratio = float(np.mean((outer @ coefficients - y[~inner]) ** 2)) / (variance * (1 + leverage.mean()))
+    return ratio <= 1 + Z * math.sqrt(2 / len(outer))  # a mean of n squared normals varies by sqrt(2/n)
+
+
 def _rrmse(predicted: np.ndarray, y: np.ndarray, spread: float) -> float:
     with np.errstate(all="ignore"):
         value = float(np.sqrt(np.mean((predicted - y) ** 2))) / spread
@@ -396,12 +410,6 @@ def discover(
     task, recipe, target, domain = resolve(target, domain, None, task, settings)
     rng = np.random.default_rng(recipe.seed)
     resolved, box, dataset = data.prepare(task, rng, target, domain)
-    X, Y = dataset.part("train")
-    X_val, Y_val = dataset.part("val") if len(dataset.val) else dataset.part("test")
-    found = [
-        search(X, Y[:, k], X_val, Y_val[:, k], resolved.inputs, name, resolved.known, degree)
-        for k, name in enumerate(resolved.outputs)
-    ]
     # where a law is trusted, measured as a fit is: the test split, the data's held-out edges and,
     # for a formula, the shells around its domain
     sets = {"test": dataset.part("test"), **dataset.holdout}
@@ -409,10 +417,39 @@ def discover(
         for shell in SHELLS:
             points = box.sample_shell(shell, SHELL_SAMPLES, rng)
             sets[shell.name] = (points, resolved(points))
+    return laws(resolved, dataset, sets, rng, degree)
+
+
+def laws(
+    target: Target,
+    dataset: Dataset,
+    sets: dict[str, tuple[np.ndarray, np.ndarray]],
+    rng: np.random.Generator,
+    degree: int = DEGREE,
+) -> list[Discovery]:
+    """A `Discovery` for each output of `target`, searched on at most ROWS training rows of
+    `dataset` and judged on its validation rows (a fifth of the training rows when it has none);
+    each law claimed is measured on `sets`, name -> (X (n, d), Y (n, k))."""
+    X, Y = dataset.part("train")
+    if len(dataset.val):
+        X_val, Y_val = dataset.part("val")
+    else:  # never the test rows: the law is measured there
+        cut = len(X) * 4 // 5
+        X, Y, X_val, Y_val = X[:cut], Y[:cut], X[cut:], Y[cut:]
+    train, val = _some(len(X), ROWS, rng), _some(len(X_val), ROWS // 4, rng)
+    found = [
+        search(X[train], Y[train, k], X_val[val], Y_val[val, k], target.inputs, name, target.known, degree)
+        for k, name in enumerate(target.outputs)
+    ]
     return [
         dataclasses.replace(d, evaluation=_evaluated(d, sets, k)) if d.expression is not None else d
         for k, d in enumerate(found)
     ]
+
+
+def _some(n: int, most: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of `most` of n rows drawn without replacement, in order; all of them if n <= most."""
+    return np.arange(n) if n <= most else np.sort(rng.choice(n, most, replace=False))
 
 
 def _evaluated(

@@ -18,29 +18,22 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NnfitError
+from .outfiles import format_of, fresh, onnx, onnx_model
 from .result import Fit
 from .rundir import describe
 from .scaling import Scaler
 
 FORMATS = {"onnx": ".onnx", "numpy": ".py", "json": ".json"}  # format -> suffix of the file written
 JSON_FORMAT = "nnfit-model"
-ONNX_OPSET = 17  # onnxruntime 1.14 and later run it; ReduceMean still takes its axes as an attribute
 
 
-def export(fit: Fit, path: str | Path, format: str) -> list[Path]:
-    """Write `fit` in `format` ("onnx", "numpy" or "json") to `path`; returns the files written.
-    An existing file is never overwritten."""
-    if format not in FORMATS:
-        raise NnfitError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
+def export(fit: Fit, path: str | Path, format: str | None = None) -> list[Path]:
+    """Write `fit` in `format` ("onnx", "numpy" or "json"; by default the one its suffix names) to
+    `path`; returns the files written. An existing file is never overwritten."""
     path = Path(path)
-    if path.suffix != FORMATS[format]:
-        article = "an" if format[0] in "aeio" else "a"
-        raise NnfitError(f"{article} {format} export is a {FORMATS[format]} file; got {path.name}")
+    format = format_of(path, format, FORMATS)
     written = [path, path.with_suffix(".npz")] if format == "numpy" else [path]
-    for file in written:
-        if file.exists():
-            raise NnfitError(f"{file} already exists — choose another --out, or remove it first")
+    fresh(*written)
     if format == "onnx":
         model = to_onnx(fit)  # before any file is made: a missing extra leaves nothing behind
         path.write_bytes(model.SerializeToString())
@@ -107,11 +100,8 @@ def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
 def to_onnx(fit: Fit):
     """The fit as an onnx.ModelProto: input "X" (n, d) and output "Y" (n, k), float32 (float64 for a
     float64 fit), in the user's units."""
-    try:
-        import onnx
-        from onnx import TensorProto, helper, numpy_helper
-    except ImportError:
-        raise NnfitError('ONNX export needs the onnx package: pip install "nnfit[onnx]"') from None
+    package = onnx()
+    TensorProto, helper, numpy_helper = package.TensorProto, package.helper, package.numpy_helper
     dtype, elem = (np.float64, TensorProto.DOUBLE) if fit.recipe.dtype == "float64" else (np.float32, TensorProto.FLOAT)
     initializers: list[Any] = []  # onnx TensorProto and NodeProto
     nodes: list[Any] = []
@@ -165,25 +155,9 @@ def to_onnx(fit: Fit):
     z = logged(fit.y_scaler, z, "y", inverse=True)
     nodes.append(helper.make_node("ReduceMean", [z], ["Y"], axes=[0], keepdims=0))  # over the members
 
-    d, k = len(fit.inputs), len(fit.outputs)
-    graph = helper.make_graph(
-        nodes,
-        "nnfit",
-        [helper.make_tensor_value_info("X", elem, ["n", d])],
-        [helper.make_tensor_value_info("Y", elem, ["n", k])],
-        initializers,
-    )
-    model = helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid("", ONNX_OPSET)],
-        producer_name="nnfit",
-        doc_string=f"X columns: {', '.join(fit.inputs)}; Y columns: {', '.join(fit.outputs)}",
-    )
-    model.ir_version = 8  # the IR of opset 17: loadable by older runtimes too
     meta = {
         **{f"nnfit.{key}": json.dumps(value) for key, value in describe(fit).items()},
         "nnfit.recipe": json.dumps(fit.recipe.to_dict()),
     }
-    helper.set_model_props(model, meta)
-    onnx.checker.check_model(model)
-    return model
+    doc = f"X columns: {', '.join(fit.inputs)}; Y columns: {', '.join(fit.outputs)}"
+    return onnx_model("nnfit", nodes, initializers, elem, (len(fit.inputs), len(fit.outputs)), doc, meta)

@@ -59,11 +59,22 @@ def summary_html(fit: Fit) -> str:
     head = "".join(f"<th>{_e(HEADINGS[k])}</th>" for k in keys)
     parts.append(f"<table><tr><th>where</th><th>set</th><th>points</th>{head}</tr>{rows}</table>")
     if fit.queries:
-        head = "".join(f"<th>{_e(n)}</th>" for n in (*fit.inputs, *fit.outputs, "true", "abs err", "rel err", ""))
+        claimed = [law for law in fit.laws if law.expression is not None]
+        names = (
+            *fit.inputs,
+            *fit.outputs,
+            *(f"{law.output} by law" for law in claimed),
+            "true",
+            "abs err",
+            "rel err",
+            "",
+        )
+        head = "".join(f"<th>{_e(n)}</th>" for n in names)
         body = "".join(
             "<tr>"
             + "".join(f"<td>{v:g}</td>" for v in q.point)
             + "".join(f"<td>{v:.6g}</td>" for v in q.prediction)
+            + "".join(f"<td>{law.predict(q.point)[0]:.6g}</td>" for law in claimed)
             + f"<td>{', '.join(f'{t:.6g}' for t in q.truth) if q.truth is not None else '—'}</td>"
             + (f"<td>{q.abs_error:.4g}</td>" if q.abs_error is not None else "<td>—</td>")
             + (f"<td>{q.rel_error:.2%}</td>" if q.rel_error is not None else "<td>—</td>")
@@ -72,6 +83,7 @@ def summary_html(fit: Fit) -> str:
             for q in fit.queries
         )
         parts.append(f"<h2>Query points</h2><table><tr>{head}</tr>{body}</table>")
+    parts.append(laws_html(fit))
     if fit.findings:
         items = "".join(
             f'<li><span class="{f.severity}">{f.severity}</span> <b>{f.code}</b>'
@@ -84,6 +96,35 @@ def summary_html(fit: Fit) -> str:
         parts.append(f"<h2>Findings</h2><ul>{items}</ul>")
     else:
         parts.append("<h2>Findings</h2><p>none — nothing wrong seen before, during or after training</p>")
+    return "\n".join(parts)
+
+
+def laws_html(fit: Fit) -> str:
+    """The closed form found for each output, its evidence and its errors beside the network's; or
+    how to search for one."""
+    if not fit.laws:
+        return (
+            "<h2>Closed form</h2><p>not searched: fit with <code>--discover</code> "
+            "(<code>nnfit.fit(..., discover=True)</code>) to look for a law behind the data, which would "
+            "hold beyond the domain where the network does not</p>"
+        )
+    from .law import versus
+
+    parts = ["<h2>Closed form</h2>"]
+    for k, law in enumerate(fit.laws):
+        parts.append(f"<p><b><code>{_e(str(law))}</code></b><br>{_e(law.evidence)}</p>")
+        rows = versus(law, fit.output_evaluation(k))
+        if rows:
+            head = "".join(f"<th>{_e(key)}</th>" for key in rows[0])
+            body = "".join(
+                "<tr>"
+                + "".join(
+                    f"<td>{v:.4g}</td>" if isinstance(v, float) else f"<td>{_e(str(v))}</td>" for v in row.values()
+                )
+                + "</tr>"
+                for row in rows
+            )
+            parts.append(f"<table><tr>{head}</tr>{body}</table>")
     return "\n".join(parts)
 
 

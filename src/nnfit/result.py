@@ -15,6 +15,7 @@ from .domain import Domain
 from .errors import NnfitError
 from .evaluate import Query, metrics, parse_points
 from .findings import Finding
+from .law import Discovery
 from .models import Network
 from .recipe import Recipe
 from .scaling import Scaler
@@ -47,6 +48,8 @@ class Fit:
     # what the automatic recipe chose and why (`nnfit.auto.Choice.to_dict`); None when nothing was left to choose
     choice: dict[str, Any] | None = field(default=None, repr=False)
     info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
+    # with Task.discover, the closed form searched for each output (`nnfit.discover`), in output order
+    laws: list[Discovery] = field(default_factory=list, repr=False)
     run_dir: Path | None = None
 
     def __repr__(self) -> str:
@@ -133,6 +136,13 @@ class Fit:
         truth = self.target(X) if y is None else np.asarray(y, dtype=np.float64)
         return metrics(truth, self.predict(X))
 
+    def output_evaluation(self, output: int) -> dict[str, dict[str, float]]:
+        """The metrics of output column `output` alone on each evaluation set: the evaluation itself
+        for a single output, else measured again on the stored points."""
+        if len(self.outputs) == 1:
+            return self.evaluation
+        return {name: metrics(y[:, output], self.predict(X)[:, output]) for name, (X, y) in self.points.items()}
+
     def query(self, points: Any) -> list[Query]:
         """Prediction, truth (when known) and inside/outside for each point (text or array)."""
         X = parse_points(points, self.inputs) if isinstance(points, str) else self._as_inputs(points)
@@ -166,16 +176,8 @@ class Fit:
         """Write the model for use without nnfit: "onnx" (.onnx), "numpy" (.py + .npz) or "json"
         (.json), scalers and domain included; the format follows the suffix when not given.
         Returns the files written (see `nnfit.export`)."""
-        from .export import FORMATS, export
+        from .export import export
 
-        if format is None:
-            by_suffix = {suffix: name for name, suffix in FORMATS.items()}
-            if Path(path).suffix not in by_suffix:
-                raise NnfitError(
-                    f"cannot tell the export format from {Path(path).name!r}: end it in "
-                    f"{', '.join(by_suffix)}, or give format"
-                )
-            format = by_suffix[Path(path).suffix]
         return export(self, path, format)
 
     def plot(self, kind: str = "shape"):

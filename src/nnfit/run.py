@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 import threading
@@ -23,9 +24,10 @@ from .checks.before import before
 from .checks.during import Watch
 from .config import split_settings
 from .domain import SHELLS, Domain
-from .errors import RecipeError, UndefinedTargetError
+from .errors import NnfitError, RecipeError, UndefinedTargetError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
 from .findings import Finding, ordered
+from .law import Discovery
 from .models import Network
 from .recipe import Recipe
 from .result import Fit
@@ -63,7 +65,8 @@ def fit(
     rng = np.random.default_rng(recipe.seed)
     resolved, domain_obj, dataset = data.prepare(task, rng, target, domain)
     budget = max(recipe.time_limit - (time.perf_counter() - started), 0.0) if recipe.time_limit else None  # whole fit
-    return train(resolved, domain_obj, dataset, task, recipe, rng, callbacks, budget)
+    result = train(resolved, domain_obj, dataset, task, recipe, rng, callbacks, budget)
+    return with_laws(result, dataset) if task.discover else result
 
 
 def doctor(
@@ -148,8 +151,40 @@ def fit_into(
         raise
     if fixes:
         result.findings = trials.tried(result.findings, None, None, task, recipe)
+    if task.discover:
+        result = with_laws(result, prepared[2])
     result.save(path, overwrite=overwrite, report=report)
     return result
+
+
+def with_laws(result: Fit, dataset: data.Dataset) -> Fit:
+    """`result` with a closed form searched for each output on its training data (`nnfit.discover`'s
+    search), each law measured on the points the network was. A library too large for the inputs
+    is recorded as the reason none was searched: the network stands without it."""
+    from .closed_form import laws
+
+    try:
+        result.laws = laws(result.target, dataset, result.points, np.random.default_rng(result.recipe.seed))
+    except NnfitError as exc:
+        result.laws = [
+            Discovery(name, result.inputs, None, (), math.nan, f"not searched: {exc}") for name in result.outputs
+        ]
+    claimed = [law for law in result.laws if law.expression is not None]
+    result.findings = [_beyond(f, claimed) if f.code == "extrapolation" else f for f in result.findings]
+    return result
+
+
+def _beyond(finding: Finding, laws: Sequence[Discovery]) -> Finding:
+    """The extrapolation finding with the laws found as its fix, where they were measured outside the domain."""
+    outside = [m["rrmse"] for law in laws for name, m in law.evaluation.items() if name != "test"]
+    if not outside:
+        return finding
+    names = " and ".join(str(law) for law in laws)
+    fix = (
+        f"use the closed form {names} beyond the domain: its rRMSE there is at most {max(outside):.3g} "
+        "(Fit.laws; nnfit export RUN --law --format python)"
+    )
+    return dataclasses.replace(finding, fix=fix)
 
 
 def resolve(

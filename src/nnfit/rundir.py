@@ -40,6 +40,7 @@ from .domain import Domain, Interval
 from .errors import NnfitError, RunDirError
 from .evaluate import Query
 from .findings import Finding
+from .law import Discovery
 from .models import Network
 from .recipe import Recipe
 from .result import Fit
@@ -171,6 +172,7 @@ def _write(fit: Fit, folder: Path, report: bool) -> None:
             "queries": [q.to_dict() for q in fit.queries],
             "findings": [f.to_dict() for f in fit.findings],
             "choice": fit.choice,
+            "laws": [law.to_dict() for law in fit.laws],
         },
     )
     _write_json(folder / "history.json", fit.history)
@@ -249,6 +251,7 @@ def load(path: str | Path) -> Fit:
         ],
         findings=[Finding(**f) for f in metrics.get("findings", [])],
         choice=metrics.get("choice"),
+        laws=[Discovery.from_dict(law) for law in metrics.get("laws", [])],
         points=points,
         info=run,
         run_dir=path,

@@ -16,6 +16,7 @@ from .evaluate import HEADINGS, table_keys
 if TYPE_CHECKING:
     from .evaluate import Query
     from .findings import Finding
+    from .law import Discovery
     from .result import Fit
 
 
@@ -52,9 +53,25 @@ def print_summary(result: Fit, path: Path) -> None:
     if undefined:
         out.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
     if result.queries:
-        print_queries(out, result.inputs, result.outputs, result.queries)
+        print_queries(out, result.inputs, result.outputs, result.queries, result.laws)
+    for k, law in enumerate(result.laws):
+        print_law(out, law, result.output_evaluation(k))
     print_findings(out, result.findings)
     out.print(f"run     {path}")
+
+
+def print_law(console: Console, law: Discovery, network: Mapping[str, dict[str, float]] | None = None) -> None:
+    """The closed form found for one output and the evidence for it; where it was measured, its
+    errors beside the network's (`network`: the network's metrics for that output, per set) or alone."""
+    from .law import versus  # SymPy: loaded only where a law is shown
+
+    console.print(f"[bold]law[/]     {law}")
+    console.print(f"        {law.evidence}")
+    if law.evaluation and network is not None:
+        print_rows(console, versus(law, dict(network)), "the law beside the network")
+    elif law.evaluation:
+        measured = ", ".join(f"{name} {m['rrmse']:.3g}" for name, m in law.evaluation.items())
+        console.print(f"        rRMSE of the law: {measured}")
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -76,17 +93,36 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
             console.print(f"      tried {line}")
 
 
-def print_queries(console: Console, inputs: Sequence[str], outputs: Sequence[str], queries: Sequence[Query]) -> None:
-    """Predictions at the query points beside the truth, marked inside or OUTSIDE the domain."""
+def print_queries(
+    console: Console,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    queries: Sequence[Query],
+    laws: Sequence[Discovery] = (),
+) -> None:
+    """Predictions at the query points beside the truth, marked inside or OUTSIDE the domain, and
+    beside them what each law claimed (`Fit.laws`) gives there."""
+    claimed = [law for law in laws if law.expression is not None]
     table = Table(box=None, header_style="bold", title="query points", title_justify="left")
-    for column in (*inputs, *outputs, "true", "abs err", "rel err", "domain"):
+    for column in (
+        *inputs,
+        *outputs,
+        *(f"{law.output} by law" for law in claimed),
+        "true",
+        "abs err",
+        "rel err",
+        "domain",
+    ):
         table.add_column(column, justify="right")
     for q in queries:
         truth = ", ".join(f"{t:.6g}" for t in q.truth) if q.truth is not None else "—"
         abs_err = f"{q.abs_error:.4g}" if q.abs_error is not None else "—"
         rel_err = f"{q.rel_error:.2%}" if q.rel_error is not None else "—"
         where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
-        table.add_row(*(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), truth, abs_err, rel_err, where)
+        by_law = (f"{law.predict(q.point)[0]:.6g}" for law in claimed)
+        table.add_row(
+            *(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), *by_law, truth, abs_err, rel_err, where
+        )
     console.print(table)
 
 

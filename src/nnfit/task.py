@@ -78,6 +78,13 @@ class Task(Settings):
         "a formula is measured on extrapolation shells instead; for data, choose it when extrapolation matters",
         choices=("none", "edges"),
     )
+    discover: bool = setting(
+        False,
+        "bool",
+        "also search for a closed form of each output (as nnfit discover) and report it beside the network, "
+        "inside the domain and beyond it",
+        "asked for, not assumed: a second or so that pays only when the target follows a law of the library",
+    )
     query: str | None = setting(
         None,
         "str",

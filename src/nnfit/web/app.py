@@ -42,6 +42,7 @@ from .. import data, rundir
 from ..config import command_line, presets, split_settings
 from ..errors import NnfitError, RecipeError
 from ..formula import parse
+from ..law import versus
 from ..recipe import Recipe
 from ..task import Task
 from .jobs import Jobs, Limits, finite, live_axes, live_grid
@@ -254,6 +255,9 @@ def create_app(
             "history": fit.history,
             "info": fit.info,
             "choice": fit.choice,
+            "laws": [
+                {**law.to_dict(), "versus": versus(law, fit.output_evaluation(k))} for k, law in enumerate(fit.laws)
+            ],
             "figures": sorted(p.name for p in path.glob("*.png")),
             "files": sorted(p.name for p in path.iterdir() if p.is_file()),
         }

@@ -399,6 +399,21 @@ function showQueries(run, queries) {
   table($("queries"), header, queries.map((q) => [...q.point, ...q.prediction, ...(known ? q.truth || [] : []), q.inside ? "yes" : "no"]));
 }
 
+function showLaws(laws) {
+  if (!laws.length) {
+    $("laws").replaceChildren(element("p", { class: "hint", text: "not searched: set discover to true and fit again to look for a law behind the data" }));
+    return;
+  }
+  $("laws").replaceChildren(...laws.flatMap((law) => {
+    const shown = element("p", { class: "law" }, element("b", { text: `${law.output} = ${law.expression ?? "no closed form found"}` }), element("br"), law.evidence);
+    if (!law.versus.length) return [shown];
+    const beside = element("table", { class: "numbers" });
+    table(beside, ["set", "network rRMSE", "law rRMSE", "network max |error|", "law max |error|"],
+      law.versus.map((r) => [r.set, r["network rRMSE"], r["law rRMSE"], r["network max |err|"], r["law max |err|"]]));
+    return [shown, beside];
+  }));
+}
+
 async function openRun(name) {
   try {
     const run = await api("GET", `/api/runs/${encodeURIComponent(name)}`);
@@ -407,6 +422,7 @@ async function openRun(name) {
     $("result-name").textContent = `${run.name}: ${run.target} over ${run.domain}`;
     const sets = Object.entries(run.evaluation);
     table($("metrics"), ["set", "rRMSE", "R²", "max |error|", "points"], sets.map(([set, m]) => [set === "test" ? "test (inside)" : `${set} (outside)`, m.rrmse, m.r2, m.max_abs_error, m.n]));
+    showLaws(run.laws);
     showQueries(run, run.queries);
     $("findings").replaceChildren(...(run.findings.length ? run.findings.map((f) => findingItem(f, true)) : [element("li", { text: "nothing wrong found" })]));
     $("command").textContent = run.command;
