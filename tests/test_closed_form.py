@@ -169,3 +169,12 @@ def test_the_command_line_exports_nothing_when_no_law_is_claimed(cli, tmp_path):
         and outcome.err == "nnfit: error: no closed form was claimed for 'y': there is no law to export\n"
     )
     assert not (tmp_path / "law.py").exists()
+
+
+def test_the_command_line_writes_every_law_file_or_none(cli, tmp_path):
+    (tmp_path / "law_v.json").write_text("kept")
+    outcome = cli("discover", "u = x*y; v = x + y", "--domain", "x=1:2, y=1:2", "--export", "law.json")
+    assert outcome.code == 2
+    assert outcome.err == "nnfit: error: law_v.json already exists — choose another --export, or remove it first\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["law_v.json"]
+    assert "the best sum of each size" in outcome.out and "x*y" in outcome.out

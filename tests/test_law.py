@@ -160,3 +160,9 @@ def test_the_json_export_carries_what_a_reader_needs(tmp_path):
     assert values["format"] == "nnfit-law" and values["inputs"] == ["temp (K)", "b"]
     assert values["arguments"] == ["x0", "b"] and values["formula"] == "b*x0 + 3*x0"
     assert values["expression"] == "b*temp (K) + 3*temp (K)" and values["latex"].startswith("y = ")
+
+
+def test_the_front_keeps_the_best_sum_of_each_size_that_beats_the_smaller_ones():
+    c = lambda terms, error: Candidate(a * terms + error, terms, error)
+    law = Discovery("y", ("a",), None, (c(2, 0.3), c(1, 0.5), c(3, 0.4), c(2, 0.1), c(4, 0.01), c(1, 0.6)), 0.01, "")
+    assert [(x.terms, x.val_rrmse) for x in law.front()] == [(1, 0.5), (2, 0.1), (4, 0.01)]

@@ -76,6 +76,15 @@ class Discovery:
             raise NnfitError(f"no closed form was claimed for {self.output!r}: there is no law to use")
         return self.expression
 
+    def front(self) -> list[Candidate]:
+        """The best candidate of each size that is better than every smaller one: how the error
+        falls as terms are added, smallest first."""
+        best: list[Candidate] = []
+        for candidate in sorted(self.candidates, key=lambda c: (c.terms, c.val_rrmse)):
+            if not best or (candidate.terms > best[-1].terms and candidate.val_rrmse < best[-1].val_rrmse):
+                best.append(candidate)
+        return best
+
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The claimed law at X (n, inputs), in the data's units: (n,). Raises NnfitError without one."""
         X = np.asarray(X, dtype=np.float64).reshape(-1, len(self.inputs))

@@ -31,11 +31,12 @@ def format_of(path: Path, format: str | None, formats: Mapping[str, str]) -> str
     return format
 
 
-def fresh(*paths: Path) -> None:
-    """Refuse to go on if any of `paths` exists: an export never overwrites."""
+def fresh(*paths: Path, option: str = "--out") -> None:
+    """Refuse to go on if any of `paths` exists: an export never overwrites. `option` is the flag
+    that names the file, for the message."""
     for path in paths:
         if path.exists():
-            raise NnfitError(f"{path} already exists — choose another --out, or remove it first")
+            raise NnfitError(f"{path} already exists — choose another {option}, or remove it first")
 
 
 def onnx() -> ModuleType:

@@ -128,7 +128,8 @@ def print_queries(
 
 def print_rows(console: Console, rows: Sequence[Mapping[str, object]], title: str) -> None:
     """Rows of a comparison (`nnfit.comparison.row`) or any table, a column for each key, numbers
-    to 4 figures; the first column names each row and is never cut short, whatever the terminal's width."""
+    to 4 figures, text to the left; the first column names each row and is never cut short,
+    whatever the terminal's width."""
     if not rows:
         return
     table = Table(box=None, header_style="bold", title=title, title_justify="left")
@@ -136,7 +137,8 @@ def print_rows(console: Console, rows: Sequence[Mapping[str, object]], title: st
     name = columns[0]
     for column in columns:
         width = max(len(str(row.get(name, ""))) for row in rows) if column == name else None
-        table.add_column(column, justify="left" if column == name else "right", min_width=width)
+        words = all(isinstance(row.get(column), str | None) for row in rows)  # text reads from the left
+        table.add_column(column, justify="left" if column == name or words else "right", min_width=width)
     for row in rows:
         cells = (row.get(c) for c in columns)
         table.add_row(*(f"{v:.4g}" if isinstance(v, float) else "—" if v is None else str(v) for v in cells))
