@@ -114,9 +114,11 @@ def test_a_killed_workers_trial_is_failed_and_retried(tmp_path, storage):
         **TASK, steps=6000, trials=3, space=NARROW, prune=False, heartbeat=1, storage=storage, out=tmp_path / "s"
     )
     victim = _worker(folder)
-    study = read_plan(folder).open()
+    the_plan = read_plan(folder)
+    study, searched = the_plan.open(), len(the_plan.space.dimensions)
     deadline = time.monotonic() + 120
-    while not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+    # killed while training: a trial killed while its values are drawn is retried with the rest drawn anew
+    while not any(len(t.params) == searched for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))):
         assert time.monotonic() < deadline and victim.poll() is None, "no trial started"
         time.sleep(0.2)
     os.kill(victim.pid, signal.SIGKILL)
