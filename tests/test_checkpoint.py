@@ -44,8 +44,8 @@ class StopAt(Callback):
             trainer.stop(f"{INTERRUPTED} at step {event.step}")
 
 
-def _fit(folder=None, stop_at=None, resume=None, **settings):
-    task = Task(target="x**2 + sin(3*y)", domain="x=0:1, y=0:2", samples=2000)
+def _fit(folder=None, stop_at=None, resume=None, task=None, **settings):
+    task = task or Task(target="x**2 + sin(3*y)", domain="x=0:1, y=0:2", samples=2000)
     recipe = Recipe(**{"steps": 3000, "checkpoint_every": 1e-9, **settings})  # a checkpoint at every chunk
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(task, rng)
@@ -99,6 +99,20 @@ def test_a_resumed_run_keeps_the_choices_made_when_it_began(tmp_path, monkeypatc
     resumed = _fit(tmp_path, resume=checkpoint.read(tmp_path), steps=6000)
     assert resumed.info["resumed_from"] == 1000
     assert (resumed.recipe, resumed.choice) == (stopped.recipe, stopped.choice)
+
+
+def test_a_resumed_hard_formula_trains_on_the_rows_drawn_where_its_probe_erred(tmp_path):
+    # the probes find sin(x*y)**2 hard, and more rows are drawn where they erred: a resumed run has
+    # no probe to draw them again, so the checkpoint keeps them
+    task, settings = Task(target="sin(x*y)**2", domain="x=0:6, y=0:3", samples=2000), {"steps": 6000}
+    reference = _fit(task=task, **settings)
+    assert reference.choice["denser"] == reference.info["n_train"] // 2 == 1600
+    _fit(tmp_path, 3000, task=task, **settings)
+    resumed = _fit(tmp_path, resume=checkpoint.read(tmp_path), task=task, **settings)
+    assert resumed.info["resumed_from"] == 3000 and resumed.info["n_train"] == reference.info["n_train"]
+    assert resumed.evaluation == reference.evaluation
+    for a, b in zip(resumed.params, reference.params):
+        np.testing.assert_array_equal(a["w"], b["w"])
 
 
 def test_a_damaged_checkpoint_says_so(tmp_path):

@@ -6,7 +6,7 @@ import csv
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,16 @@ class Dataset:
         """(X, y) of the split `name`: "train", "val" or "test"."""
         rows = getattr(self, name)
         return self.X[rows], self.y[rows]
+
+    def with_training_rows(self, X: np.ndarray, y: np.ndarray) -> Dataset:
+        """This dataset with rows X (m, d), y (m, k) added to its training split."""
+        added = np.arange(len(self.X), len(self.X) + len(X))
+        return replace(
+            self,
+            X=np.concatenate([self.X, X]),
+            y=np.concatenate([self.y, y]),
+            train=np.concatenate([self.train, added]),
+        )
 
 
 def prepare(
