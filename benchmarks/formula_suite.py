@@ -52,14 +52,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="names of formulas to run (default: all)")
     parser.add_argument("--fixed", action="store_true", help="also fit each with the fixed default recipe")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of every fit (default: 0, as a user's)")
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args(argv)
     nnfit.fit("x", "x=0:1", steps=10)  # JAX's start-up, once, outside the clock
     results = []
     for row in formulas(args.only):
-        result = {**row, "auto": measure(row["formula"], row["domain"])}
+        result = {**row, "auto": measure(row["formula"], row["domain"], seed=args.seed)}
         if args.fixed:
-            result["fixed"] = measure(row["formula"], row["domain"], auto=False, samples=FIXED_SAMPLES)
+            result["fixed"] = measure(row["formula"], row["domain"], auto=False, samples=FIXED_SAMPLES, seed=args.seed)
         results.append(result)
         fixed = f"  fixed {result['fixed']['rrmse']:.2e}" if args.fixed else ""
         auto = result["auto"]

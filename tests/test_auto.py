@@ -82,48 +82,6 @@ def test_depth_is_probed_only_where_two_layers_probe_poorly(need):
     assert len(deeper) == int(bool(units) and min(units) > auto.HARD)
 
 
-@pytest.mark.parametrize(
-    "error, expected",
-    [
-        (lambda X: 1.0 * (X[:, :1] > 0.8) + (X[:, :1] > 0.9), 1000),  # errs on x > 0.8, twice as much on x > 0.9
-        (lambda X: 0.0 * X[:, :1], 0),  # exact: nothing to add
-    ],
-    ids=["errs on a corner", "exact"],
-)
-def test_denser_rows_are_drawn_where_the_probe_errs(error, expected):
-    rng = np.random.default_rng(0)
-    target = lambda X: np.sin(X[:, :1])
-    rows = auto.denser_rows(lambda X: target(X) + error(X), target, lambda n: rng.uniform(0, 1, (n, 2)), 1000, rng)
-    assert rows.shape == (expected, 2)
-    if expected:  # a pool of 10 000, about 2000 of them where the probe errs: each row is one of those
-        assert rows[:, 0].min() > 0.8 and np.sum(rows[:, 0] > 0.9) > 1.2 * np.sum(rows[:, 0] <= 0.9)
-
-
-@pytest.mark.parametrize(
-    "given, longer",
-    [({}, True), ({"steps": 8000}, False), ({"epochs": 30}, False), ({"budget": 5.0}, False)],
-    ids=["sized", "steps named", "epochs named", "budget named"],
-)
-def test_a_hard_formula_runs_longer_only_when_its_length_is_not_named(given, longer):
-    named = Recipe(**given)
-    sized = auto.sized(named, 12_000, 3, measured=False)
-    expected = sized.replace(steps=int(auto.LONGER * sized.steps)) if longer else sized
-    assert auto.longer(sized, named) == expected
-
-
-def test_a_formula_the_probes_fit_poorly_trains_on_rows_where_they_erred(monkeypatch):
-    # Lennard-Jones: its error lies where sigma/r nears 1 and the potential climbs steeply
-    formula, domain = "4*epsilon*((sigma/r)**12 - (sigma/r)**6)", "epsilon=1:2, sigma=1:1.2, r=1.1:3"
-    denser = nnfit.fit(formula, domain, steps=8000)
-    assert denser.choice["denser"] == denser.info["n_train"] // 2 == 12_000  # 15 000 samples, 80 % train
-    assert denser.choice["reason"].endswith("; hard: 12000 more training rows where the probe erred")
-    monkeypatch.setattr(auto, "DENSER", 0.0)
-    uniform = nnfit.fit(formula, domain, steps=8000)
-    assert uniform.choice["denser"] == 0 and uniform.info["n_train"] == 12_000
-    # measured 0.0056 against 0.019 (0.30x)
-    assert denser.evaluation["test"]["rrmse"] < min(0.017, 0.9 * uniform.evaluation["test"]["rrmse"])
-
-
 def test_a_power_law_is_solved_in_log_log_coordinates():
     fit = nnfit.fit("G*m1*m2/r**2", "G=1:2, m1=1:100, m2=1:100, r=1:10", samples=2000)
     assert (fit.recipe.input_scaling, fit.recipe.output_scaling) == ("log", "log")
@@ -138,41 +96,6 @@ def test_a_negative_output_spanning_decades_is_logged_with_its_sign():
     fit = nnfit.fit("-1/(x*y)", "x=1:10, y=1:10", samples=2000)
     assert fit.y_scaler.logged.all() and fit.y_scaler.pivot[0] < 0
     assert fit.evaluation["test"]["rrmse"] < 1e-5  # measured 1.3e-7: linear in log-log
-
-
-def test_no_network_better_than_the_linear_baseline_on_noisy_linear_data(tmp_path):
-    rng = np.random.default_rng(0)
-    a, b = rng.uniform(0, 1, (2, 300))
-    y = 3 * a - 2 * b + rng.normal(0, 0.5, 300)
-    np.savetxt(tmp_path / "noisy.csv", np.column_stack([a, b, y]), delimiter=",", header="a,b,y", comments="")
-    fit = nnfit.fit(str(tmp_path / "noisy.csv"))
-    assert fit.recipe.model == "linear"
-    assert fit.choice["chosen"]["model"] == "linear"
-    assert fit.choice["reason"].startswith("linear (standard scaling)")
-
-
-def test_noisy_rows_learned_by_heart_are_fitted_again_with_weight_decay():
-    """Friedman's first benchmark, noise sigma = 1: the network overfits 720 rows within 150 steps."""
-    from sklearn.datasets import make_friedman1
-
-    X, y = make_friedman1(n_samples=1000, noise=1.0, random_state=0)
-    fits = {wd: nnfit.NNFitRegressor(weight_decay=wd).fit(X[:800], y[:800]) for wd in (None, 0.0)}
-    chosen = fits[None].fit_
-    assert chosen.recipe.weight_decay == auto.WEIGHT_DECAY == chosen.choice["chosen"]["weight_decay"]
-    trials = chosen.choice["trials"]  # the plain run, then its rival with the penalty, which won
-    assert [t["weight_decay"] for t in trials[-2:]] == [0.0, auto.WEIGHT_DECAY]
-    assert chosen.choice["winner"] == len(trials) - 1 and "at full length" in chosen.choice["reason"]
-    assert fits[0.0].fit_.recipe.weight_decay == 0.0  # named, so kept
-    unexplained = {wd: 1 - model.score(X[800:], y[800:]) for wd, model in fits.items()}  # 1 - R²
-    assert unexplained[None] < 0.9 * unexplained[0.0]  # measured: 0.041 against 0.152
-
-
-def test_exact_rows_are_not_penalised(tmp_path):
-    rng = np.random.default_rng(0)
-    X = rng.uniform(-1, 1, (2000, 2))
-    np.savetxt(tmp_path / "exact.csv", np.column_stack([X, np.sin(3 * X[:, 0]) * X[:, 1]]), delimiter=",")
-    fit = nnfit.fit(str(tmp_path / "exact.csv"))
-    assert fit.recipe.weight_decay == 0.0 and not auto.overfitted(fit.history)
 
 
 @pytest.mark.parametrize(
@@ -213,29 +136,6 @@ def test_the_log_transform_inverts_exactly_and_is_finite_beyond_the_data(values)
     beyond = -np.sign(values[0]) * np.array([[5.0, 4.0], [0.0, 0.0]])
     np.testing.assert_allclose(scaler.transform(beyond), np.tile(scaler.transform(scaler.pivot[None]), (2, 1)))
     assert np.all(np.sign(scaler.inverse(np.array([[-50.0, 50.0]]))) == np.sign(values[0]))
-
-
-@pytest.mark.parametrize(
-    "formula, domain, doubted, kept, bound",
-    [
-        # log-log led the probes 7x at 5 000 steps and ended 2x behind on validation (measured 3.1e-5)
-        ("x**2 + x", "x=1:1000", "log-log gelu mlp", {"output_scaling": "standard"}, 1e-4),
-        # sin units led the probes 2.7x and ended 3.9x behind (1.15e-3; measured 3.0e-4)
-        (
-            "P + 0.5*rho*v**2 + rho*g*h",
-            "P=100000:200000, rho=900:1100, v=0:5, g=9:10, h=0:10",
-            "sin mlp",
-            {"activation": "gelu"},
-            9e-4,
-        ),
-    ],
-    ids=["log output", "units"],
-)
-def test_a_choice_the_probes_can_get_wrong_is_checked_at_full_length(formula, domain, doubted, kept, bound):
-    fit = nnfit.fit(formula, domain)
-    assert fit.choice["chosen"].items() >= kept.items()
-    assert "at full length the" in fit.choice["reason"] and doubted in fit.choice["reason"]
-    assert fit.evaluation["test"]["rrmse"] < bound
 
 
 def test_more_steps_never_make_a_fit_worse():

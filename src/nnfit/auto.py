@@ -52,46 +52,9 @@ ACTIVATIONS = ("gelu", "sin", "relu")  # smooth, oscillating, kinked; the first 
 # to 0.031) and their runs up to 2.6x (1.1e-2 to 4.4e-3), while on easier targets it did not help.
 HARD = 0.02
 DEEPER = (64, 64, 64)
-# Such a target errs most in a small part of its domain: Lennard-Jones put 72 % of its squared error on
-# the 1 % of points where sigma/r is 1.00-1.05, where it is steepest. Samples of a formula cost
-# nothing, so DENSER times its training rows are drawn again from a uniform pool of POOL times as
-# many, each in proportion to the best probe's error there, and the run is LONGER (the validation and
-# test splits stay uniform). On the suite's three hardest formulas: Lennard-Jones 3.7e-3 to 1.2e-3, a
-# damped oscillation in 5 inputs 4.4e-3 to 3.0e-3 (3.4e-3 with the rows alone), the double slit 1.3e-2
-# to 5.4e-3, at 12-13 s a fit. A density in proportion to the squared error, or to its square root,
-# did worse on two of the three; 0.5x, 2x or 3x the rows did no better.
-DENSER = 1.0
-POOL = 10
-LONGER = 1.4
 # The linear model, when it wins, is refined by L-BFGS from the network's starting point: a convex
 # problem that converges within a few dozen steps to the closed-form solution.
 LINEAR_STEPS = 200
-# Samples of a formula are exact, and a longer run fits them closer: the run is sized in rows
-# seen, within bounds on its steps. 40 000 steps cut the test rRMSE about 3x from the fixed
-# recipe's 20 000 (6.2e-4 to 2.1e-4 on three textbook formulas), and 50 000 of 128 rows a further
-# 1.2x (four formulas of the suite: 2.1e-4 to 1.7e-4, 1 s more). A larger batch (more inputs)
-# takes fewer steps, down to 40 000, so that a fit of 6 inputs with sin units (twice the cost of
-# gelu) stays within 15 s on 2 cores.
-FORMULA_ROWS = 6_400_000
-FORMULA_STEPS = (40_000, 50_000)  # fewest, most
-# More inputs make a noisier gradient: the sum of sin(x_i)*x_(i+1) over 20 inputs reached rRMSE
-# 0.022 at a batch of 128 rows, 0.012 at 256 and 0.0065 at 512, from 100 000 samples. Measured data keep
-# the batch of 128: their rows are few, and a step per few rows is what fits them.
-ROWS_PER_INPUT = 25
-# Measured rows may carry noise, which a network learns by heart after enough passes; sampled
-# formulas are exact, and take the default steps. A few hundred epochs fit what can be fitted.
-DATA_EPOCHS = 500
-# Measured rows carry noise, which a network learns by heart within a few hundred epochs: an L2
-# penalty of this size on the standardised weights took friedman1's 5-fold R² from 0.862 to 0.958
-# (1e-3: 0.954, 1e-2: 0.948, flat near its best) and changed no other data set of the suite.
-WEIGHT_DECAY = 3e-3
-# A network whose best validation loss is this many times its last training loss has learned its
-# training rows by heart, and is trained again with the penalty; exact rows keep the two close.
-OVERFIT = 2.0
-CHECKS_PER_RUN = 40  # validation checks in a short run, so that the best weights are found in time
-# How far, in standard errors of the mean, the network's squared error per validation row must
-# lie below the linear baseline's for the network to be kept: one-sided, about 98 %.
-SIGNIFICANCE = 2.0
 # A candidate replaces the fixed default (standard scaling, gelu units) only when its probe is
 # this much better: short probes rank close candidates by chance, and the default is the best
 # on average (relu beat gelu by 1.1x in a probe of the Lorentz factor, then lost 3.7x in the run).
@@ -142,10 +105,11 @@ class Choice:
     trials: tuple[Trial, ...]
     seconds: float
     note: str = ""  # why the winner was not probed, when it was not
-    # when the best probe stayed above HARD: that probe's predictions (m, k) at inputs (m, d) in the
-    # user's units, to draw more rows where it errs (`denser_rows`); not kept with the fit
+    # the best network probe's predictions (m, k) at inputs (m, d) in the user's units, to draw more
+    # rows where it errs (`sizing.denser_rows`); not kept with the fit
     probe: Callable[[np.ndarray], np.ndarray] | None = field(default=None, compare=False, repr=False)
     denser: int = 0  # training rows drawn where the probe erred
+    hard: bool = False  # the best probe stayed above HARD: a deeper network was probed, the run is longer
 
     @property
     def chosen(self) -> dict[str, str]:
@@ -171,7 +135,8 @@ class Choice:
         return f"{text} against {runner_up.val_rrmse:.2g} for {runner_up.label()}{self._denser()}"
 
     def _denser(self) -> str:
-        return f"; hard: {self.denser} more training rows where the probe erred" if self.denser else ""
+        hard = "hard: " if self.hard else ""
+        return f"; {hard}{self.denser} more training rows where the probe erred" if self.denser else ""
 
     def to_dict(self) -> dict:
         """Plain values, reproducible (the seconds are left out): what metrics.json keeps."""
@@ -180,6 +145,7 @@ class Choice:
             "reason": self.reason(),
             "winner": self.winner,
             "denser": self.denser,
+            "hard": self.hard,
             "trials": [{name: plain(value) for name, value in asdict(t).items()} for t in self.trials],
         }
 
@@ -253,146 +219,7 @@ def choose(
         probed.append(_network_trial(deeper, X, y, X_val, y_val, best.input_scaling, best.output_scaling, limit))
         best, predict = _preferred([(best, predict), probed[-1]])
     recipe, choice = _chosen(recipe, best, trials + [trial for trial, _ in probed], started)
-    return recipe, replace(choice, probe=predict if best.val_rrmse > HARD else None)
-
-
-def sized(recipe: Recipe, n_train: int, inputs: int, measured: bool) -> Recipe:
-    """The batch and the run's length when none is named. Samples of a formula: ROWS_PER_INPUT
-    rows per input in a batch, and FORMULA_ROWS rows in all; data that were measured (a file, arrays): at most
-    DATA_EPOCHS passes, checked CHECKS_PER_RUN times."""
-    if not recipe.auto:
-        return recipe
-    if recipe.batch_size is None and not measured:
-        recipe = recipe.replace(batch_size=max(Recipe.BATCH, ROWS_PER_INPUT * inputs))
-    if recipe.steps or recipe.epochs or recipe.open_ended:
-        return recipe
-    if not measured:
-        return recipe.replace(steps=int(np.clip(FORMULA_ROWS // recipe.batch(n_train), *FORMULA_STEPS)))
-    if Recipe.DEFAULT_STEPS <= DATA_EPOCHS * recipe.steps_per_epoch(n_train):
-        return recipe
-    total = DATA_EPOCHS * recipe.steps_per_epoch(n_train)
-    return recipe.replace(epochs=DATA_EPOCHS, eval_every=max(1, min(recipe.eval_every, total // CHECKS_PER_RUN)))
-
-
-def denser_rows(
-    probe: Callable[[np.ndarray], np.ndarray],
-    target: Callable[[np.ndarray], np.ndarray],
-    sample: Callable[[int], np.ndarray],
-    n_train: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """DENSER x n_train inputs (m, d) where the probe errs: drawn without replacement from a uniform
-    pool of POOL x n_train (`sample(n)` draws n uniform inputs), each with probability in proportion
-    to the probe's absolute error there, summed over the outputs in units of their spread."""
-    pool = sample(POOL * n_train)
-    y = target(pool)
-    spread = np.where(y.std(axis=0) > 0, y.std(axis=0), 1.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        error = np.nan_to_num(np.abs(probe(pool) - y) / spread, nan=0.0, posinf=0.0).sum(axis=1)
-    count = min(int(DENSER * n_train), int(np.count_nonzero(error)))
-    if not count:
-        return pool[:0]
-    return pool[rng.choice(len(pool), size=count, replace=False, p=error / error.sum())]
-
-
-def longer(recipe: Recipe, given: Recipe) -> Recipe:
-    """`recipe`, sized by `sized` from `given`, LONGER when `given` named no length of its own."""
-    if given.steps or given.epochs or given.open_ended or recipe.steps is None:
-        return recipe
-    return recipe.replace(steps=int(LONGER * recipe.steps))
-
-
-def settle(
-    choice: Choice, recipe: Recipe, data: tuple[np.ndarray, ...], predicted: np.ndarray, steps: int, sound: bool
-) -> tuple[Choice, Trial | None]:
-    """The choice once the chosen network has trained (`recipe`, `steps` steps), with the linear
-    baseline's trial when the network does not beat it: the user then gets the linear model. A
-    network the doctor found broken (`sound` false) is kept, to be shown with its diagnosis.
-
-    data: X, y, X_val, y_val; predicted: the network at X_val. The network's validation error is
-    optimistic (its weights were kept for being best there) and a small split is noisy, so it must
-    beat the baseline row by row by SIGNIFICANCE standard errors: otherwise the simpler model stands.
-    """
-    linear = min((t for t in choice.trials if t.model == "linear"), key=lambda t: t.val_rrmse, default=None)
-    X, y, X_val, y_val = data
-    if recipe.model == "linear" or linear is None or not len(X_val) or not sound:
-        return choice, None
-    baseline = _linear_prediction(X, y, X_val, linear.input_scaling, linear.output_scaling)
-    spread = np.where(y_val.std(axis=0) > 0, y_val.std(axis=0), 1.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        gain = np.mean(((baseline - y_val) / spread) ** 2 - ((predicted - y_val) / spread) ** 2, axis=1)
-    if np.isfinite(gain).all() and gain.mean() > SIGNIFICANCE * gain.std() / np.sqrt(len(gain)):
-        return choice, None
-    val_rrmse = _rrmse(y_val, predicted)
-    trained = Trial(
-        "mlp",
-        recipe.activation,
-        recipe.input_scaling,
-        recipe.output_scaling,
-        val_rrmse,
-        steps,
-        hidden=recipe.widths,
-    )
-    note = f"no network beat it: the trained {trained.label()} reached {val_rrmse:.2g}"
-    trials = (*choice.trials, trained)
-    return replace(choice, winner=trials.index(linear), trials=trials, note=note), linear
-
-
-def overfitted(history: list[dict]) -> bool:
-    """Whether a run's history (records of train_loss and val_loss) shows its training rows learned by heart."""
-    val = [r["val_loss"] for r in history if r["val_loss"] is not None]
-    return bool(val) and min(val) > OVERFIT * history[-1]["train_loss"]
-
-
-def doubted(choice: Choice, recipe: Recipe) -> Recipe | None:
-    """The default side of each choice in `recipe` that short probes make and long runs undo, to
-    train at full length beside it; None when the probes made no such choice.
-
-    - A log output, chosen over a standard one, gives way to the best probed standard output. A log
-      output is easy to fit early, but its error, spread evenly over decades, is largest on the
-      largest values, which rRMSE weighs most: x**2 + x over 1:1000 led in log-log coordinates at
-      5 000 steps (1.7e-4 against 1.3e-3) and ended 2x behind at 50 000 (6.8e-5 against 3.4e-5).
-    - sin or ReLU units give way to the default's: the five formulas of the suite whose probes chose
-      them all ended better with gelu at full length (a damped oscillation 7.3e-3 against 2.1e-3,
-      Bernoulli's equation 1.2e-3 against 3.0e-4), while a kink or a sin² of a product keeps its
-      units (abs(x - 0.3): 2.2e-5 for ReLU, 1.3e-3 for gelu)."""
-    if recipe.model != "mlp":
-        return None
-    probed = [t for t in choice.trials if t.model == "mlp" and t.steps]
-    changes: dict[str, str] = {}
-    standard = [t for t in probed if t.output_scaling == "standard"]
-    if recipe.output_scaling == "log" and standard:
-        best = min(standard, key=lambda t: t.val_rrmse)
-        changes.update(input_scaling=best.input_scaling, output_scaling="standard")
-    if recipe.activation != ACTIVATIONS[0] and any(t.activation == ACTIVATIONS[0] for t in probed):
-        changes["activation"] = ACTIVATIONS[0]
-    return recipe.replace(**changes) if changes else None
-
-
-def decided(
-    choice: Choice, runs: list[tuple[Recipe, int]], predictions: list[np.ndarray], y_val: np.ndarray
-) -> tuple[Choice, int]:
-    """The choice once two networks have trained at full length (`runs`: the recipe and steps of
-    each; `predictions` at the validation rows): the better on validation wins. Returns the choice
-    and the index of the winning run."""
-    first, second = (
-        Trial(
-            "mlp",
-            r.activation,
-            r.input_scaling,
-            r.output_scaling,
-            _rrmse(y_val, p),
-            steps,
-            r.weight_decay or 0.0,
-            r.widths,
-        )
-        for (r, steps), p in zip(runs, predictions)
-    )
-    best = int(second.val_rrmse < first.val_rrmse)
-    loser = (second, first)[best]
-    note = f"at full length the {loser.label()} reached {loser.val_rrmse:.2g}"
-    trials = (*choice.trials, first, second)
-    return replace(choice, winner=len(trials) - 2 + best, trials=trials, note=note), best
+    return recipe, replace(choice, probe=predict, hard=best.val_rrmse > HARD)
 
 
 def as_linear(recipe: Recipe, trial: Trial) -> Recipe:
@@ -433,7 +260,7 @@ def _scalings(kind: str, values: np.ndarray) -> list[str]:
     return ["standard", "log"] if np.any(loggable(values) & spans) else ["standard"]
 
 
-def _rrmse(y: np.ndarray, prediction: np.ndarray) -> float:
+def rrmse(y: np.ndarray, prediction: np.ndarray) -> float:
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged candidate: infinite error
         value = metrics(y, prediction)["rrmse"]
     return value if np.isfinite(value) else np.inf
@@ -441,10 +268,10 @@ def _rrmse(y: np.ndarray, prediction: np.ndarray) -> float:
 
 def _linear(X, y, X_val, y_val, ins: str, outs: str) -> Trial:
     """The least-squares linear model in the coordinates of (ins, outs), solved exactly."""
-    return Trial("linear", "", ins, outs, _rrmse(y_val, _linear_prediction(X, y, X_val, ins, outs)), 0)
+    return Trial("linear", "", ins, outs, rrmse(y_val, linear_prediction(X, y, X_val, ins, outs)), 0)
 
 
-def _linear_prediction(X, y, X_val, ins: str, outs: str) -> np.ndarray:
+def linear_prediction(X, y, X_val, ins: str, outs: str) -> np.ndarray:
     """Predictions (m, k) at X_val of the least-squares linear model of y on X in (ins, outs) coordinates."""
     xs, ys = Scaler.fit(X, ins), Scaler.fit(y, outs)
     design = np.column_stack([xs.transform(X), np.ones(len(X))])
@@ -472,5 +299,5 @@ def _network_trial(
         with np.errstate(over="ignore", invalid="ignore"):
             return ys.inverse(out)
 
-    trial = Trial("mlp", probe.activation, ins, outs, _rrmse(y_val, predict(X_val)), trainer.step, hidden=probe.widths)
+    trial = Trial("mlp", probe.activation, ins, outs, rrmse(y_val, predict(X_val)), trainer.step, hidden=probe.widths)
     return trial, predict

@@ -16,7 +16,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import auto, data, rundir, trials
+from . import auto, data, rundir, sizing, trials, verdicts
 from .callbacks import AccuracyTarget, EarlyStopping, Halt, History
 from .checkpoint import Checkpointer
 from .checks.after import after
@@ -231,7 +231,7 @@ def train(
     budget = budget if budget is not None else recipe.time_limit
     budget = None if budget is None else budget * (1 - FINISH_SHARE)  # the end is left for evaluation
     measured, given = not target.known, recipe
-    recipe = auto.sized(recipe, len(X_train), X_train.shape[1], measured)
+    recipe = sizing.sized(recipe, len(X_train), X_train.shape[1], measured)
     penalty = recipe.weight_decay is None and recipe.auto and measured
     if not penalty:  # exact samples of a formula: nothing to regularise against
         recipe = recipe.replace(weight_decay=recipe.weight_decay or 0.0)
@@ -244,10 +244,11 @@ def train(
     else:
         recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
         denser = None
-        if choice is not None and choice.probe is not None and not measured:  # a hard formula
+        if choice is not None and choice.probe is not None and not measured:  # a formula: its rows are free
             sample = lambda n: domain.sample(n, denser_rng)
-            denser = auto.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
-            recipe, choice = auto.longer(recipe, given), dataclasses.replace(choice, denser=len(denser))
+            denser = sizing.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
+            recipe = sizing.longer(recipe, given) if choice.hard else recipe
+            choice = dataclasses.replace(choice, denser=len(denser))
         chosen = choice.to_dict() if choice else None  # kept in checkpoints, for a resumed run's result
     if denser is not None and len(denser):  # kept in checkpoints too: a resumed run trains on the same rows
         dataset = dataset.with_training_rows(denser, target(denser))
@@ -259,8 +260,11 @@ def train(
         """Seconds of the budget still unspent; None when there is no budget."""
         return None if budget is None else max(budget - (time.perf_counter() - started), 0.0)
 
+    shape = (len(X_train), X_train.shape[1], y_train.shape[1])
+    uncut, recipe = recipe, sizing.affordable(recipe, given, *shape)
     # a choice the probes can get wrong is checked at full length: its default side trains beside it
-    rival = auto.doubted(choice, recipe) if choice is not None and len(X_val) and not resume else None
+    rival = verdicts.doubted(choice, uncut) if choice is not None and len(X_val) and not resume else None
+    rival = rival and sizing.affordable(rival, given, *shape)
     halt = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:  # on a second core: about 1.7x the speed of one after the other
         beside = None if rival is None else pool.submit(_train, problem, rival, rival_rng, [Halt(halt)], left())
@@ -277,14 +281,16 @@ def train(
     # a network that learned noisy rows by heart trains again with a penalty, if there is time for it
     penalty = penalty and result.recipe.model == "mlp" and len(X_val) > 0 and not resume and not interrupted
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
-    if choice is not None and penalty and time_left and auto.overfitted(result.history):
-        decayed = result.recipe.replace(weight_decay=auto.WEIGHT_DECAY)
+    if choice is not None and penalty and time_left and verdicts.overfitted(result.history):
+        decayed = result.recipe.replace(weight_decay=verdicts.WEIGHT_DECAY)
         retry = _train(problem, decayed, rng, callbacks, left(), checkpoints, None, kept)
         result, choice = _better(result, retry, choice, X_val, y_val)
     if choice is not None and len(X_val):
         data = (X_train, y_train, X_val, y_val)
         sound = not any(f.severity == "error" for f in result.findings)
-        choice, linear = auto.settle(choice, result.recipe, data, result.predict(X_val), result.info["steps"], sound)
+        choice, linear = verdicts.settle(
+            choice, result.recipe, data, result.predict(X_val), result.info["steps"], sound
+        )
         if linear is not None:  # the user gets the better model, and what went wrong with the network
             network = result
             result = _train(problem, auto.as_linear(recipe, linear), rng, callbacks)
@@ -305,7 +311,7 @@ def _better(
 ) -> tuple[Fit, auto.Choice]:
     """The better of two full-length runs on the validation rows, and the choice with both on record."""
     runs = [(fit.recipe, fit.info["steps"]) for fit in (first, second)]
-    choice, best = auto.decided(choice, runs, [fit.predict(X_val) for fit in (first, second)], y_val)
+    choice, best = verdicts.decided(choice, runs, [fit.predict(X_val) for fit in (first, second)], y_val)
     return (first, second)[best], choice
 
 

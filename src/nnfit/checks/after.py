@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..auto import WEIGHT_DECAY
 from ..codes import (
     CONSTANT_SPREAD,
     DEAD_HARMLESS,
@@ -28,6 +27,7 @@ from ..models import Network
 from ..recipe import Recipe
 from ..target import Target
 from ..task import Task
+from ..verdicts import WEIGHT_DECAY
 from . import shape
 
 if TYPE_CHECKING:
