@@ -1,4 +1,5 @@
-"""One fit from start to end: target and domain to data, scalers, training and evaluation."""
+"""One fit from start to end: target and domain to data, the automatic recipe's choices, the runs
+on its `Problem`, and the better of them kept."""
 
 from __future__ import annotations
 
@@ -9,32 +10,24 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jax
 import numpy as np
 
 from . import auto, data, rundir, sizing, trials, verdicts
-from .callbacks import AccuracyTarget, EarlyStopping, Halt, History
-from .checkpoint import Checkpointer
-from .checks.after import after
-from .checks.before import before
-from .checks.during import Watch
+from .callbacks import Halt
 from .config import split_settings
-from .domain import SHELLS, Domain
+from .domain import Domain
 from .errors import NnfitError, RecipeError, UndefinedTargetError
-from .evaluate import SHELL_SAMPLES, metrics, parse_points
 from .findings import Finding, ordered
 from .law import Discovery
-from .models import Network
+from .problem import Problem
 from .recipe import Recipe
 from .result import Fit
-from .scaling import Scaler
 from .target import Target
 from .task import Task
-from .train import INTERRUPTED, Callback, Trainer
+from .train import INTERRUPTED, Callback
 
 TargetSpec = Target | str | Callable[..., Any] | None
 PROBE_SECONDS = 3.0  # long enough for the first validation checks, short enough to answer at once
@@ -253,7 +246,7 @@ def train(
     if denser is not None and len(denser):  # kept in checkpoints too: a resumed run trains on the same rows
         dataset = dataset.with_training_rows(denser, target(denser))
         X_train, y_train = dataset.part("train")
-    problem = _Problem(target, domain, dataset, task)
+    problem = Problem(target, domain, dataset, task)
     kept = {"choice": chosen, "denser": denser}
 
     def left() -> float | None:
@@ -267,9 +260,9 @@ def train(
     rival = rival and sizing.affordable(rival, given, *shape)
     halt = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:  # on a second core: about 1.7x the speed of one after the other
-        beside = None if rival is None else pool.submit(_train, problem, rival, rival_rng, [Halt(halt)], left())
+        beside = None if rival is None else pool.submit(problem.train, rival, rival_rng, [Halt(halt)], left())
         try:
-            result = _train(problem, recipe, rng, callbacks, left(), checkpoints, resume, kept)
+            result = problem.train(recipe, rng, callbacks, left(), checkpoints, resume, kept)
         except BaseException:
             halt.set()
             raise
@@ -283,7 +276,7 @@ def train(
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
     if choice is not None and penalty and time_left and verdicts.overfitted(result.history):
         decayed = result.recipe.replace(weight_decay=verdicts.WEIGHT_DECAY)
-        retry = _train(problem, decayed, rng, callbacks, left(), checkpoints, None, kept)
+        retry = problem.train(decayed, rng, callbacks, left(), checkpoints, None, kept)
         result, choice = _better(result, retry, choice, X_val, y_val)
     if choice is not None and len(X_val):
         data = (X_train, y_train, X_val, y_val)
@@ -293,7 +286,7 @@ def train(
         )
         if linear is not None:  # the user gets the better model, and what went wrong with the network
             network = result
-            result = _train(problem, auto.as_linear(recipe, linear), rng, callbacks)
+            result = problem.train(auto.as_linear(recipe, linear), rng, callbacks)
             seen = {f.code for f in result.findings}
             result.findings = ordered(
                 result.findings + [f for f in network.findings if f.stage != "after" and f.code not in seen]
@@ -313,134 +306,6 @@ def _better(
     runs = [(fit.recipe, fit.info["steps"]) for fit in (first, second)]
     choice, best = verdicts.decided(choice, runs, [fit.predict(X_val) for fit in (first, second)], y_val)
     return (first, second)[best], choice
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """What every run of one fit shares: the target, its domain, the data drawn from it, the task."""
-
-    target: Target
-    domain: Domain
-    dataset: data.Dataset
-    task: Task
-
-
-def _train(
-    problem: _Problem,
-    recipe: Recipe,
-    rng: np.random.Generator,
-    callbacks: Sequence[Callback],
-    budget: float | None = None,
-    checkpoints: Path | None = None,
-    resume: dict[str, Any] | None = None,
-    kept: dict[str, Any] | None = None,
-) -> Fit:
-    """`train` for a recipe with every field decided. Checkpoints keep that recipe and `kept`: the
-    choice, the evidence for it, and the rows drawn because of it, so that a resumed run goes on
-    with all three instead of probing anew."""
-    target, domain, dataset, task = problem.target, problem.domain, problem.dataset, problem.task
-    queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
-    X_train, y_train = dataset.part("train")
-    X_val, y_val = dataset.part("val")
-    x_scaler = Scaler.fit(X_train, recipe.input_scaling)
-    y_scaler = Scaler.fit(y_train, recipe.output_scaling)
-    network = Network.build(
-        recipe.model,
-        len(target.inputs),
-        len(target.outputs),
-        recipe.widths,
-        recipe.activation,
-        recipe.output_activation,
-    )
-    findings = before(
-        recipe,
-        network,
-        target,
-        X_train,
-        y_train,
-        y_scaler.transform(y_train),
-        int((~domain.contains(queries)).sum()),
-        len(queries),
-    )
-    history, watch = History(), Watch(recipe)
-    # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
-    # then is no reason to stop.
-    patience = math.inf if recipe.open_ended else recipe.patience
-    stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
-    target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
-    # last: it saves what the other callbacks made of the chunk
-    context = {"recipe": recipe.to_dict(), "choice": None, **(kept or {})}
-    saving = (
-        [Checkpointer(checkpoints, recipe.checkpoint_every, context)] if checkpoints and recipe.checkpoint_every else []
-    )
-    trainer = Trainer(
-        network, recipe, [history, watch, *stopping, *target_check, *callbacks, *saving], budget, (x_scaler, y_scaler)
-    )
-    start = time.perf_counter()
-    params = trainer.run(
-        x_scaler.transform(X_train),
-        y_scaler.transform(y_train),
-        x_scaler.transform(X_val),
-        y_scaler.transform(y_val),
-        jax.random.key(recipe.seed),
-        resume,
-    )
-    seconds = time.perf_counter() - start
-    resumed = {"resumed_from": int(resume["step"])} if resume else {}
-    result = Fit(
-        task,
-        recipe,
-        target,
-        domain,
-        network,
-        jax.tree.map(np.asarray, params),
-        x_scaler,
-        y_scaler,
-        history=history.records,
-        info={
-            "steps": trainer.step,
-            "total_steps": trainer.total_steps,
-            "seconds": seconds,
-            "stop_reason": trainer.stop_reason,
-            **resumed,
-            "checkpoint_seconds": sum(c.seconds for c in saving),
-            "n_params": network.n_params,
-            "n_train": len(X_train),
-        },
-    )
-    result.evaluation = evaluation(result, dataset, rng)
-    if len(queries):
-        result.queries = result.query(queries)
-    findings += watch.findings + after(result, dataset)
-    result.findings = ordered(findings)
-    return result
-
-
-def evaluation(result: Fit, dataset: data.Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:
-    """Metrics on the test split, on each extrapolation shell when the target is known, and on
-    the data's held-out edges. The points of each set are kept in `result.points` for the plots."""
-    measured = {"test": dataset.part("test")}
-    undefined = {}
-    if result.target.known:
-        for shell in SHELLS:
-            X = result.domain.sample_shell(shell, SHELL_SAMPLES, rng)
-            truth = result.target(X)
-            defined = np.all(np.isfinite(truth), axis=1)  # e.g. sqrt(x) beyond x = 0: not measurable there
-            measured[shell.name] = (X[defined], truth[defined])
-            if not defined.all():
-                undefined[shell.name] = int((~defined).sum())
-    measured.update(dataset.holdout)
-    sets: dict[str, dict[str, float]] = {}
-    for name, (X, y) in measured.items():
-        if len(X):
-            prediction, spread = result.predict(X, return_spread=True)
-            sets[name] = metrics(y, prediction)
-            if result.members > 1:  # how much the members disagree there, in the target's units
-                sets[name]["spread"] = float(spread.mean())
-        if name in undefined:
-            sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
-    result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}
-    return sets
 
 
 def _merge(base, parsed, overrides: dict[str, Any]):

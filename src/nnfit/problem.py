@@ -1,0 +1,165 @@
+"""The problem one fit poses, and a recipe with every field decided trained on it: scaled,
+trained, evaluated inside and outside the domain, and diagnosed into a `Fit`."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jax
+import numpy as np
+
+from .callbacks import AccuracyTarget, EarlyStopping, History
+from .checkpoint import Checkpointer
+from .checks.after import after
+from .checks.before import before
+from .checks.during import Watch
+from .data import Dataset
+from .domain import SHELLS, Domain
+from .evaluate import SHELL_SAMPLES, metrics, parse_points
+from .findings import ordered
+from .models import Network
+from .recipe import Recipe
+from .result import Fit
+from .scaling import Scaler
+from .target import Target
+from .task import Task
+from .train import Callback, Trainer
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What every run of one fit shares: the target, its domain, the data drawn from it, the task."""
+
+    target: Target
+    domain: Domain
+    dataset: Dataset
+    task: Task
+
+    def train(
+        self,
+        recipe: Recipe,
+        rng: np.random.Generator,
+        callbacks: Sequence[Callback] = (),
+        budget: float | None = None,
+        checkpoints: Path | None = None,
+        resume: dict[str, Any] | None = None,
+        kept: dict[str, Any] | None = None,
+    ) -> Fit:
+        """A recipe with every field decided, trained for at most `budget` seconds, evaluated and
+        diagnosed. Checkpoints in the folder `checkpoints` keep that recipe and `kept`: the choice,
+        the evidence for it, and the rows drawn because of it, so that a run resumed from `resume`
+        goes on with all three instead of probing anew."""
+        target, domain, dataset, task = self.target, self.domain, self.dataset, self.task
+        queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
+        X_train, y_train = dataset.part("train")
+        X_val, y_val = dataset.part("val")
+        x_scaler = Scaler.fit(X_train, recipe.input_scaling)
+        y_scaler = Scaler.fit(y_train, recipe.output_scaling)
+        network = Network.build(
+            recipe.model,
+            len(target.inputs),
+            len(target.outputs),
+            recipe.widths,
+            recipe.activation,
+            recipe.output_activation,
+        )
+        findings = before(
+            recipe,
+            network,
+            target,
+            X_train,
+            y_train,
+            y_scaler.transform(y_train),
+            int((~domain.contains(queries)).sum()),
+            len(queries),
+        )
+        history, watch = History(), Watch(recipe)
+        # An open-ended run anneals at the end of its budget or of each restart cycle: a plateau before
+        # then is no reason to stop.
+        patience = math.inf if recipe.open_ended else recipe.patience
+        stopping = [EarlyStopping(patience, recipe.restore_best)] if recipe.early_stopping else []
+        target_check = [AccuracyTarget(recipe.target_rrmse)] if recipe.target_rrmse else []
+        # last: it saves what the other callbacks made of the chunk
+        context = {"recipe": recipe.to_dict(), "choice": None, **(kept or {})}
+        saving = (
+            [Checkpointer(checkpoints, recipe.checkpoint_every, context)]
+            if checkpoints and recipe.checkpoint_every
+            else []
+        )
+        trainer = Trainer(
+            network,
+            recipe,
+            [history, watch, *stopping, *target_check, *callbacks, *saving],
+            budget,
+            (x_scaler, y_scaler),
+        )
+        start = time.perf_counter()
+        params = trainer.run(
+            x_scaler.transform(X_train),
+            y_scaler.transform(y_train),
+            x_scaler.transform(X_val),
+            y_scaler.transform(y_val),
+            jax.random.key(recipe.seed),
+            resume,
+        )
+        seconds = time.perf_counter() - start
+        resumed = {"resumed_from": int(resume["step"])} if resume else {}
+        result = Fit(
+            task,
+            recipe,
+            target,
+            domain,
+            network,
+            jax.tree.map(np.asarray, params),
+            x_scaler,
+            y_scaler,
+            history=history.records,
+            info={
+                "steps": trainer.step,
+                "total_steps": trainer.total_steps,
+                "seconds": seconds,
+                "stop_reason": trainer.stop_reason,
+                **resumed,
+                "checkpoint_seconds": sum(c.seconds for c in saving),
+                "n_params": network.n_params,
+                "n_train": len(X_train),
+            },
+        )
+        result.evaluation = evaluation(result, dataset, rng)
+        if len(queries):
+            result.queries = result.query(queries)
+        findings += watch.findings + after(result, dataset)
+        result.findings = ordered(findings)
+        return result
+
+
+def evaluation(result: Fit, dataset: Dataset, rng: np.random.Generator) -> dict[str, dict[str, float]]:
+    """Metrics on the test split, on each extrapolation shell when the target is known, and on
+    the data's held-out edges. The points of each set are kept in `result.points` for the plots."""
+    measured = {"test": dataset.part("test")}
+    undefined = {}
+    if result.target.known:
+        for shell in SHELLS:
+            X = result.domain.sample_shell(shell, SHELL_SAMPLES, rng)
+            truth = result.target(X)
+            defined = np.all(np.isfinite(truth), axis=1)  # e.g. sqrt(x) beyond x = 0: not measurable there
+            measured[shell.name] = (X[defined], truth[defined])
+            if not defined.all():
+                undefined[shell.name] = int((~defined).sum())
+    measured.update(dataset.holdout)
+    sets: dict[str, dict[str, float]] = {}
+    for name, (X, y) in measured.items():
+        if len(X):
+            prediction, spread = result.predict(X, return_spread=True)
+            sets[name] = metrics(y, prediction)
+            if result.members > 1:  # how much the members disagree there, in the target's units
+                sets[name]["spread"] = float(spread.mean())
+        if name in undefined:
+            sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
+    result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}
+    return sets
