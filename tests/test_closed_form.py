@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 import sympy
 
-from nnfit.closed_form import Library, discover, search
+from nnfit.closed_form import discover, search
 from nnfit.domain import Domain, Interval, Shell
-from nnfit.errors import NnfitError
 
 SEEDS = [
     # (inputs with their ranges, the law) — the three cases nnfit was born from
@@ -117,14 +116,6 @@ def test_one_percent_noise_still_gives_the_law_at_the_noise_floor():
     q, E, m = sympy.symbols("q E m", real=True)
     assert found.expression is not None and found.expression.free_symbols == {q, E, m}
     assert 0.008 <= found.floor <= 0.013  # the noise added: 1 % of the spread
-
-
-def test_a_library_too_large_for_memory_is_refused_with_its_size():
-    X = np.random.default_rng(0).uniform(1, 2, (10, 9))
-    library = Library.for_data(X, [f"x{i}" for i in range(9)])
-    rows = 2**30 // (8 * len(library.terms)) + 1
-    with pytest.raises(NnfitError, match=rf"the library of {len(library.terms)} terms over {rows} rows needs .* GiB"):
-        library.columns(np.ones((rows, 9)))
 
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

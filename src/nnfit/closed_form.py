@@ -1,8 +1,7 @@
 """Closed forms found in data: a sparse search over a library of candidate terms.
 
-The library holds products of powers of the inputs (negative powers only of inputs that never
-cross zero), and sqrt, log, exp, sin and cos of each input and of each product or ratio of two,
-alone and times an input. Orthogonal matching pursuit (scikit-learn) adds one term at a time to a
+Its candidate terms are `terms.Library`'s: products of powers of the inputs, and sqrt, log, exp,
+sin and cos of each input and of each product or ratio of two. Orthogonal matching pursuit (scikit-learn) adds one term at a time to a
 sum; each sum is refit in float64 least squares, its coefficients are made rational where that
 costs nothing, and it is measured on the validation rows. A product of powers of positive inputs
 (m1*m2/r**2) is also fitted as a line in log-log coordinates.
@@ -20,7 +19,6 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -28,19 +26,16 @@ import numpy as np
 import sympy
 
 from .domain import SHELLS
-from .errors import NnfitError
 from .evaluate import SHELL_SAMPLES
 from .law import Candidate, Discovery, readable
+from .terms import DEGREE, Library
 
 if TYPE_CHECKING:
     from .data import Dataset
     from .target import Target
 
 ROUND_OFF = 1e-9  # validation rRMSE of an exact law on float64 samples: measured 1e-15 to 1e-12
-DEGREE = 3  # highest total power of a product of inputs: x**3, x**2*y, x*y*z
-NEGATIVE = 2  # highest total negative power, of inputs that never cross zero: 1/r**2, x/(y*z)
 MAX_TERMS = 8  # a sum of more terms is no simpler than the network it would replace
-MEMORY = 2**30  # bytes the library's columns may take on the training rows
 NOISE_SLACK = 1.1  # a candidate within 10 % of the noise floor is at the floor
 WHITE = 0.85  # of noise, neighbours' residuals differ by their whole variance; 1 600 rows measure it to +-0.05
 MIN_R2 = 0.5  # a law explains at least half the variation: pure noise is never "y = its mean"
@@ -51,82 +46,11 @@ ROWS = 20_000  # training rows searched at most: a noise floor to a few %, and 1
 POOL = 24  # terms OMP adds before the subsets of its picks are searched
 SUBSET = 3  # sums of up to this many of them are all scored: 2 324 small solves for a pool of 24
 KEEP = 3  # of each size, the best sums on the training rows are measured on the validation rows
-EXP_RANGE = 30.0  # exp of values beyond this overflows a sum into meaninglessness
 EDGE = 0.1  # of each input's range, cut at both ends to leave the inner rows a law is refit on
 FEW_VALUES = 10  # an input with at most this many values (a category, a 0/1 flag) is never cut
 MIN_ROWS = 20  # rows needed on each side of that cut to test a law on it
 Z = 3.0  # standard errors that the outer rows' error may exceed the noise by: 1 law in 700 refused by chance
-CLEAR = 0.01  # an input's nearest value to zero is at least this share of its farthest, for 1/x
 FLOAT_DIGITS = 15  # a fitted coefficient kept to float64's precision: the law predicts what was measured
-
-
-@dataclass(frozen=True)
-class Library:
-    """Candidate terms as SymPy expressions and their columns on given rows."""
-
-    symbols: tuple[sympy.Symbol, ...]
-    terms: tuple[sympy.Expr, ...]
-
-    @classmethod
-    def for_data(cls, X: np.ndarray, names: Sequence[str], degree: int = DEGREE) -> Library:
-        """The library for inputs X (n, d): which terms are defined follows from each input's signs."""
-        symbols = tuple(sympy.Symbol(name, real=True) for name in names)
-        low, high = X.min(axis=0), X.max(axis=0)
-        # negative powers of inputs that keep clear of zero: 1/x of x in 0.01..100 would be all edge
-        signed = [lo * hi > 0 and min(abs(lo), abs(hi)) >= CLEAR * max(abs(lo), abs(hi)) for lo, hi in zip(low, high)]
-        positive = [lo > 0 for lo in low]
-        terms: dict[sympy.Expr, None] = {sympy.Integer(1): None}
-        for monomial in _monomials(symbols, signed, degree):
-            terms[monomial] = None
-        singles = [(s, abs(lo), abs(hi), pos) for s, lo, hi, pos in zip(symbols, low, high, positive)]
-        largest = [max(abs(lo), abs(hi)) for lo, hi in zip(low, high)]
-        arguments = [*singles, *((s**2, 0.0, top**2, False) for s, top in zip(symbols, largest))]
-        for (a, alo, ahi, apos), (b, blo, bhi, bpos) in itertools.combinations(singles, 2):
-            arguments.append((a * b, alo * blo, ahi * bhi, apos and bpos))
-        for i, j in itertools.permutations(range(len(symbols)), 2):
-            if signed[j]:
-                a, b = symbols[i], symbols[j]
-                top = max(abs(low[i]), abs(high[i])) / min(abs(low[j]), abs(high[j]))
-                arguments.append((a / b, 0.0, top, positive[i] and positive[j]))
-        for argument, _, top, pos in arguments:
-            functions = [sympy.sin, sympy.cos]
-            if pos:
-                functions += [sympy.sqrt, sympy.log]
-            if top <= EXP_RANGE:  # growth and decay: exp(x/H) and exp(-x/H) alike
-                functions += [sympy.exp, lambda a: sympy.exp(-a)]
-            for function in functions:
-                base = function(argument)
-                terms[base] = None
-                for s in symbols:
-                    terms[base * s] = None
-        return cls(symbols, tuple(terms))
-
-    def columns(self, X: np.ndarray) -> np.ndarray:
-        """The terms at X (n, d): (n, terms) float64; NaN where a term is undefined."""
-        if len(X) * len(self.terms) * 8 > MEMORY:
-            raise NnfitError(
-                f"the library of {len(self.terms)} terms over {len(X)} rows needs "
-                f"{len(X) * len(self.terms) * 8 / 2**30:.1f} GiB — narrow it: fewer inputs, "
-                f"a lower degree (degree=2), or fewer rows"
-            )
-        function = sympy.lambdify(self.symbols, list(self.terms), modules="numpy")
-        with np.errstate(all="ignore"):
-            values = function(*np.asarray(X, dtype=np.float64).T)
-        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (len(X),)) for v in values])
-
-
-def _monomials(symbols: Sequence[sympy.Symbol], signed: Sequence[bool], degree: int) -> list[sympy.Expr]:
-    """Products of powers of at most three inputs: total positive power <= degree, total negative
-    power <= NEGATIVE, negative powers only of inputs that never cross zero."""
-    found = []
-    for count in range(1, min(3, len(symbols)) + 1):
-        for chosen in itertools.combinations(range(len(symbols)), count):
-            options = [[p for p in range(-NEGATIVE, degree + 1) if p != 0 and (p > 0 or signed[i])] for i in chosen]
-            for powers in itertools.product(*options):
-                up, down = sum(p for p in powers if p > 0), -sum(p for p in powers if p < 0)
-                if up <= degree and down <= NEGATIVE:
-                    found.append(sympy.Mul(*(symbols[i] ** p for i, p in zip(chosen, powers))))
-    return found
 
 
 def search(
