@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import nnfit
-from nnfit import sweeps
+from nnfit import sweep_trials, sweeps
 
 SEED001 = {"target": "x^2 + 2*y", "domain": "x=0:100, y=0:999:int", "samples": 80000}
 SMALL = {"target": "x**2 + x", "domain": "x=1:1000"}
@@ -42,7 +42,7 @@ def throughput(workers: int, budget: float, trials: int = 6) -> float:
 def overhead(budget: float, storage: str | None, trials: int = 6) -> float:
     """Seconds per trial that Optuna and the storage take, outside the trial's own work."""
     inside = {"objective": 0.0, "reports": 0.0}
-    call, report = sweeps._Objective.__call__, sweeps.Pruning.on_chunk_end
+    call, report = sweep_trials.Objective.__call__, sweep_trials.Pruning.on_chunk_end
 
     def timed_call(self, trial):
         started = time.perf_counter()
@@ -58,7 +58,7 @@ def overhead(budget: float, storage: str | None, trials: int = 6) -> float:
         finally:
             inside["reports"] += time.perf_counter() - started
 
-    sweeps._Objective.__call__, sweeps.Pruning.on_chunk_end = timed_call, timed_report
+    sweep_trials.Objective.__call__, sweep_trials.Pruning.on_chunk_end = timed_call, timed_report
     try:
         with tempfile.TemporaryDirectory() as folder:
             the_plan, _, created = sweeps.plan(
@@ -73,7 +73,7 @@ def overhead(budget: float, storage: str | None, trials: int = 6) -> float:
             sweeps.work(the_plan.to_dict(), created)
             wall = time.perf_counter() - started
     finally:
-        sweeps._Objective.__call__, sweeps.Pruning.on_chunk_end = call, report
+        sweep_trials.Objective.__call__, sweep_trials.Pruning.on_chunk_end = call, report
     return (wall - inside["objective"] + inside["reports"]) / trials
 
 

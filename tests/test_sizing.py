@@ -22,8 +22,11 @@ from nnfit.recipe import Recipe
 def test_denser_rows_are_drawn_where_the_probe_errs(error, expected):
     rng = np.random.default_rng(0)
     target = lambda X: np.sin(X[:, :1])
-    rows = sizing.denser_rows(lambda X: target(X) + error(X), target, lambda n: rng.uniform(0, 1, (n, 2)), 1000, rng)
+    rows, values = sizing.denser_rows(
+        lambda X: target(X) + error(X), target, lambda n: rng.uniform(0, 1, (n, 2)), 1000, rng
+    )
     assert rows.shape == (expected, 2)
+    np.testing.assert_array_equal(values, target(rows))  # the target at each row, drawn with it
     if expected:  # a pool of 10 000, about 2000 of them where the probe errs: each row is one of those
         assert rows[:, 0].min() > 0.8 and np.sum(rows[:, 0] > 0.9) > 1.2 * np.sum(rows[:, 0] <= 0.9)
 

@@ -12,13 +12,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-import optuna
 import pytest
 import yaml
 from optuna.trial import TrialState
 
-from nnfit.sweeps import Pruning, Sweep, plan, read_plan, show, sweep
-from nnfit.train import ChunkEnd
+from nnfit.sweeps import Sweep, plan, read_plan, show, sweep
 
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 
@@ -179,23 +177,6 @@ def test_trials_are_judged_on_validation_rows(tmp_path):
     result = sweep(**TASK, **QUICK, trials=1, space=NARROW, out=tmp_path / "s")
     trial = result.completed[0]
     assert np.isclose(trial.values[0], trial.user_attrs["row"]["validation rRMSE"])
-
-
-def _chunk(progress: float, val_rrmse: float) -> ChunkEnd:
-    return ChunkEnd(100, 1000, 1.0, progress, 0.1, 0.1, val_rrmse, 1.0, 1e-2, 0.5)
-
-
-def test_the_pruner_hears_each_tenth_of_a_run_and_stops_a_trial_it_rejects():
-    study = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=0.05))
-    trial = study.ask()
-    pruning = Pruning(trial)
-    pruning.on_chunk_end(None, _chunk(0.05, 0.5))  # before the first tenth: nothing to report
-    pruning.on_chunk_end(None, _chunk(0.12, 0.04))
-    pruning.on_chunk_end(None, _chunk(0.18, 0.03))  # the same tenth: reported once
-    assert study.trials[0].intermediate_values == {1: 0.04}
-    with pytest.raises(optuna.TrialPruned, match="validation rRMSE 0.5 at step 100"):
-        pruning.on_chunk_end(None, _chunk(0.31, 0.5))
-    assert study.trials[0].intermediate_values == {1: 0.04, 3: 0.5}
 
 
 def test_workers_on_one_machine_share_the_journal(cli, tmp_path):

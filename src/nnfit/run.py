@@ -233,21 +233,23 @@ def train(
     rival_rng, denser_rng = rng.spawn(2)
     if resume is not None and "recipe" in resume:  # the choices made when the run began, not made anew
         recipe, choice, chosen = split_settings(resume["recipe"])[1], None, resume.get("choice")
-        denser = resume.get("denser")
+        denser, denser_y = resume.get("denser"), resume.get("denser_y")
+        if denser is not None and denser_y is None:  # a checkpoint written before the values were kept
+            denser_y = target(np.asarray(denser))
     else:
         recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
-        denser = None
+        denser = denser_y = None
         if choice is not None and choice.probe is not None and not measured:  # a formula: its rows are free
             sample = lambda n: domain.sample(n, denser_rng)
-            denser = sizing.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
+            denser, denser_y = sizing.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
             recipe = sizing.longer(recipe, given) if choice.hard else recipe
             choice = dataclasses.replace(choice, denser=len(denser))
         chosen = choice.to_dict() if choice else None  # kept in checkpoints, for a resumed run's result
-    if denser is not None and len(denser):  # kept in checkpoints too: a resumed run trains on the same rows
-        dataset = dataset.with_training_rows(denser, target(denser))
+    if denser is not None and denser_y is not None and len(denser):  # in checkpoints: a resumed run trains on them
+        dataset = dataset.with_training_rows(denser, denser_y)
         X_train, y_train = dataset.part("train")
     problem = Problem(target, domain, dataset, task)
-    kept = {"choice": chosen, "denser": denser}
+    kept = {"choice": chosen, "denser": denser, "denser_y": denser_y}
 
     def left() -> float | None:
         """Seconds of the budget still unspent; None when there is no budget."""
@@ -257,7 +259,8 @@ def train(
     uncut, recipe = recipe, sizing.affordable(recipe, given, *shape)
     # a choice the probes can get wrong is checked at full length: its default side trains beside it
     rival = verdicts.doubted(choice, uncut) if choice is not None and len(X_val) and not resume else None
-    rival = rival and sizing.affordable(rival, given, *shape)
+    if rival is not None:
+        rival = sizing.affordable(rival, given, *shape)
     halt = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:  # on a second core: about 1.7x the speed of one after the other
         beside = None if rival is None else pool.submit(problem.train, rival, rival_rng, [Halt(halt)], left())

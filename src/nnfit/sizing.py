@@ -81,10 +81,11 @@ def denser_rows(
     sample: Callable[[int], np.ndarray],
     n_train: int,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """DENSER x n_train inputs (m, d) where the probe errs: drawn without replacement from a uniform
-    pool of POOL x n_train (`sample(n)` draws n uniform inputs), each with probability in proportion
-    to the probe's absolute error there, summed over the outputs in units of their spread."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """DENSER x n_train inputs (m, d) where the probe errs, and the target there (m, k): drawn without
+    replacement from a uniform pool of POOL x n_train (`sample(n)` draws n uniform inputs), each with
+    probability in proportion to the probe's absolute error there, summed over the outputs in units
+    of their spread."""
     pool = sample(POOL * n_train)
     y = target(pool)
     spread = np.where(y.std(axis=0) > 0, y.std(axis=0), 1.0)
@@ -92,8 +93,9 @@ def denser_rows(
         error = np.nan_to_num(np.abs(probe(pool) - y) / spread, nan=0.0, posinf=0.0).sum(axis=1)
     count = min(int(DENSER * n_train), int(np.count_nonzero(error)))
     if not count:
-        return pool[:0]
-    return pool[rng.choice(len(pool), size=count, replace=False, p=error / error.sum())]
+        return pool[:0], y[:0]
+    drawn = rng.choice(len(pool), size=count, replace=False, p=error / error.sum())
+    return pool[drawn], y[drawn]
 
 
 def longer(recipe: Recipe, given: Recipe) -> Recipe:

@@ -16,9 +16,7 @@ finished, counting those of every worker. The test split is not seen until the b
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import math
 import multiprocessing
 import os
 import time
@@ -33,16 +31,15 @@ import optuna
 import yaml
 from optuna.trial import FrozenTrial, TrialState
 
-from . import comparison, data, rundir
+from . import data, rundir
 from .errors import NnfitError
 from .export import FORMATS
-from .params import plain
 from .recipe import Recipe
 from .result import Fit
 from .space import Search, Space
 from .storage import open_storage
+from .sweep_trials import Objective, describe, finished, log, logged
 from .task import Task
-from .train import Callback, ChunkEnd, Trainer
 
 SWEEPS_DIR = Path("nnfit-sweeps")
 SPEC = "sweep.yaml"
@@ -52,31 +49,6 @@ JOURNAL = "journal.log"
 PRUNE_AFTER_TRIALS = 5
 PRUNE_AFTER_REPORTS = 2
 BEST_EXPORTS = ("numpy", "json")  # written beside the best's run: they need nothing but NumPy
-ERROR = "error"  # a failed trial's user attribute: what its recipe did wrong
-log = logging.getLogger("nnfit.sweep")
-
-
-class Pruning(Callback):
-    """Reports the validation rRMSE to the trial at each tenth of its run and ends a trial its
-    pruner rejects. Optuna's median rule compares trials at equal "steps": here the share of the
-    run done, so that trials paced by a time budget are compared at equal cost, whatever their speed."""
-
-    REPORTS = 10  # a report and a pruning decision are a storage round trip each: 1 % of a 5 s trial
-
-    def __init__(self, trial: optuna.Trial) -> None:
-        self.trial = trial
-        self.reported = 0  # the last tenth reported
-
-    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        if event.val_rrmse is None or not math.isfinite(event.val_rrmse):
-            return
-        tenth = math.floor(event.progress * self.REPORTS + 1e-9)
-        if tenth <= self.reported:
-            return
-        self.reported = tenth
-        self.trial.report(event.val_rrmse, tenth)
-        if self.trial.should_prune():
-            raise optuna.TrialPruned(f"validation rRMSE {event.val_rrmse:.3g} at step {event.step}")
 
 
 @dataclass(frozen=True)
@@ -226,7 +198,7 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
         found = len(the_plan.open(seed).get_trials(deepcopy=False))
         seed = int(np.random.SeedSequence([seed, found, os.getpid()]).generate_state(1)[0])
     study = the_plan.open(seed)
-    objective = _Objective(the_plan)
+    objective = Objective(the_plan)
     while True:
         optuna.storages.fail_stale_trials(study)
         trials = study.get_trials(deepcopy=False)
@@ -239,74 +211,7 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
             # the rest are running elsewhere: wait, in case their worker dies and they come back
             time.sleep(the_plan.search.heartbeat)
             continue
-        study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[_logged])
-
-
-def finished(trial: FrozenTrial) -> bool:
-    """Whether a trial counts as done: complete, pruned, or failed by its recipe (not by a dead or
-    interrupted worker: such a trial is run again)."""
-    if trial.state in (TrialState.COMPLETE, TrialState.PRUNED):
-        return True
-    return trial.state == TrialState.FAIL and ERROR in trial.user_attrs
-
-
-def _logged(study: optuna.Study, trial: FrozenTrial) -> None:
-    row = trial.user_attrs.get("row", {})
-    what = {
-        TrialState.COMPLETE: f"validation rRMSE {row.get('validation rRMSE', math.nan):.3g}",
-        TrialState.PRUNED: "pruned",
-        TrialState.FAIL: f"failed: {trial.user_attrs.get(ERROR, 'stopped')}",
-    }.get(trial.state, trial.state.name.lower())
-    log.info("trial %d: %s  %s", trial.number, what, describe(trial.params))
-
-
-def describe(params: Mapping[str, Any]) -> str:
-    """A trial's parameters in one short line: hidden=64,64 activation=tanh lr=0.0031 ..."""
-    return " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-
-
-class _Objective:
-    """A trial: the plan's recipe with the trial's values, trained on the sweep's data without its
-    test rows, and judged by its validation rRMSE (and training seconds)."""
-
-    def __init__(self, the_plan: Plan) -> None:
-        from . import run
-
-        self.plan = the_plan
-        self.base = self.base_of(the_plan)
-        rng = np.random.default_rng(the_plan.recipe.seed)
-        target, domain, dataset = data.prepare(the_plan.task, rng)
-        self.problem = (target, domain, dataclasses.replace(dataset, test=dataset.test[:0]))
-        self.val = dataset.part("val")
-        self.train = run.train
-
-    @staticmethod
-    def base_of(the_plan: Plan) -> Recipe:
-        """The recipe every trial changes: the plan's, for the trial budget when one is set."""
-        base = the_plan.recipe.replace(checkpoint_every=None)
-        budget = the_plan.search.trial_budget
-        return base.replace(budget=budget, steps=None, epochs=None) if budget else base
-
-    def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
-        from .evaluate import metrics
-
-        pruning = [Pruning(trial)] if len(self.plan.search.objectives) == 1 and self.plan.search.prune else []
-        try:
-            recipe = self.plan.space.recipe(self.base, trial).fixed()
-            result = self.train(*self.problem, self.plan.task, recipe, np.random.default_rng(recipe.seed), pruning)
-        except NnfitError as exc:  # a combination the recipe refuses: the trial fails, the sweep goes on
-            trial.set_user_attr(ERROR, str(exc))
-            raise
-        X_val, y_val = self.val
-        evaluation = {"validation": metrics(y_val, result.predict(X_val)), **result.evaluation}
-        row = comparison.row(f"#{trial.number}", evaluation, result.info["seconds"], result.network.n_params)
-        trial.set_user_attr("row", {k: plain(v) for k, v in row.items()})
-        trial.set_user_attr("stop_reason", result.info["stop_reason"])
-        value = evaluation["validation"]["rrmse"]
-        value = value if math.isfinite(value) else math.inf  # a diverged trial is the worst, not a failure
-        values = {"rrmse": value, "seconds": result.info["seconds"]}
-        chosen = [values[name] for name in self.plan.search.objectives]
-        return chosen[0] if len(chosen) == 1 else (chosen[0], chosen[1])
+        study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
 
 
 @dataclass
@@ -390,7 +295,7 @@ def conclude(the_plan: Plan, folder: Path, workers: int, first: bool, progress: 
     result = Sweep(the_plan.open(the_plan.recipe.seed), folder)
     if result.completed:
         best = min(result.front, key=lambda t: (t.values[0], t.number))
-        recipe = the_plan.space.recipe(_Objective.base_of(the_plan), optuna.trial.FixedTrial(best.params)).fixed()
+        recipe = the_plan.space.recipe(Objective.base_of(the_plan), optuna.trial.FixedTrial(best.params)).fixed()
         rng = np.random.default_rng(recipe.seed)
         prepared = data.prepare(the_plan.task, rng)
         result.best = run.fit_into(folder / "best", prepared, the_plan.task, recipe, rng, overwrite=True)
