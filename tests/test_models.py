@@ -35,3 +35,29 @@ def test_init_depends_only_on_the_key():
     a, b = network.init(jax.random.key(3)), network.init(jax.random.key(3))
     for la, lb in zip(a, b):
         np.testing.assert_array_equal(la["w"], lb["w"])
+
+
+def _products(jaxpr) -> list:
+    """Every dot_general equation in `jaxpr`, nested ones (scans, custom derivatives) included."""
+    found = []
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.name == "dot_general":
+            found.append(eqn)
+        for param in eqn.params.values():
+            inner = getattr(param, "jaxpr", param)
+            if hasattr(inner, "eqns"):
+                found += _products(inner)
+    return found
+
+
+@pytest.mark.parametrize("model", ["mlp", "linear"])
+def test_every_product_forward_and_backward_runs_at_full_float32_precision(model):
+    # a GPU's default rounds float32 products to TF32 (10 bits), which caps a fit near 3e-4
+    network = Network.build(model, 3, 2, (8, 8), "gelu", "none")
+    params, x = network.init(jax.random.key(0)), jnp.ones((4, 3))
+    loss = lambda p: jnp.sum(network(p, x) ** 2)
+    products = _products(jax.make_jaxpr(jax.grad(loss))(params).jaxpr)
+    layers = len(network.sizes) - 1  # each: forward, weights' gradient, and its input's but for the first
+    assert len(products) == 3 * layers - 1
+    highest = (jax.lax.Precision.HIGHEST, jax.lax.Precision.HIGHEST)
+    assert [eqn.params["precision"] for eqn in products] == [highest] * len(products)
