@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import nnfit
 from nnfit.models import ACTIVATIONS, Network
 
 
@@ -61,3 +62,33 @@ def test_every_product_forward_and_backward_runs_at_full_float32_precision(model
     assert len(products) == 3 * layers - 1
     highest = (jax.lax.Precision.HIGHEST, jax.lax.Precision.HIGHEST)
     assert [eqn.params["precision"] for eqn in products] == [highest] * len(products)
+
+
+@pytest.mark.parametrize("scale", [0.1, 3.0, 30.0, 1000.0])
+def test_sin_units_follow_numpys_sine_and_its_derivative(scale):
+    # sin units compute their own sine, at a quarter of XLA's cost: measured within 2.5e-7, slope 3.4e-7
+    x = jnp.asarray(np.random.default_rng(0).normal(size=10_000) * scale, jnp.float32)
+    exact = np.asarray(x, np.float64)
+    sin = ACTIVATIONS["sin"]
+    np.testing.assert_allclose(np.asarray(sin(x), np.float64), np.sin(exact), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(jax.vmap(jax.grad(sin))(x), np.float64), np.cos(exact), rtol=0, atol=1e-6)
+
+
+def test_sin_units_in_float64_keep_full_precision():
+    with jax.enable_x64(True):
+        x = jnp.linspace(-100.0, 100.0, 10_001, dtype=jnp.float64)
+        np.testing.assert_allclose(np.asarray(ACTIVATIONS["sin"](x)), np.sin(np.asarray(x)), rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("formula", "domain", "bound"),
+    [
+        # measured 5.3e-3 and 2.2e-2; with zero phases and Glorot weights, every unit started in sin's
+        # linear part: 4.9e-2 and 0.25
+        ("exp(-0.5*t)*cos(3*t)", "t=0:10", 1.6e-2),
+        ("sin(x*y)**2", "x=0:6, y=0:3", 6.7e-2),
+    ],
+)
+def test_sin_units_start_spread_over_a_period_and_fit_an_oscillation_early(formula, domain, bound):
+    fit = nnfit.fit(formula, domain, auto=False, activation="sin", steps=3000)
+    assert fit.evaluation["test"]["rrmse"] < bound

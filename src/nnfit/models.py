@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,13 +11,35 @@ import jax.numpy as jnp
 
 Params = list[dict[str, jax.Array]]  # one {"w": (n_in, n_out), "b": (n_out,)} per layer
 
+_TWO_PI_HIGH = 6.28125  # exact in 8 bits: turns * it loses nothing for |turns| < 2**15
+_TWO_PI_LOW = 2 * math.pi - _TWO_PI_HIGH
+_SIN_SERIES = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(7))  # 1, -1/3!, ..., 1/13!
+
+
+def _sin(x: jax.Array) -> jax.Array:
+    """sin(x), within 3e-7 for |x| < 1e3 in float32, at a quarter of the cost of XLA's on a CPU
+    (one layer of 128 rows by 64 units, forward and gradient: 29 us against 117 us at |x| ~ 3, where
+    gelu takes 25 us): a reduction by 2 pi in two parts (Cody-Waite), a fold to [-pi/2, pi/2], and
+    the Taylor series to x**13 (its error there below 7e-10). XLA's range reduction also serves
+    arguments of 1e30, which a unit's pre-activation never reaches. float64 keeps XLA's, to full precision."""
+    if x.dtype == jnp.float64:
+        return jnp.sin(x)
+    turns = jnp.round(x * (0.5 / jnp.pi))
+    r = (x - turns * _TWO_PI_HIGH) - turns * _TWO_PI_LOW  # in [-pi, pi]
+    r = jnp.where(r > jnp.pi / 2, jnp.pi - r, jnp.where(r < -jnp.pi / 2, -jnp.pi - r, r))
+    r2, series = r * r, jnp.zeros_like(r)
+    for coefficient in _SIN_SERIES[::-1]:
+        series = series * r2 + coefficient
+    return r * series
+
+
 ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "relu": jax.nn.relu,
     "tanh": jnp.tanh,
     "gelu": jax.nn.gelu,
     "silu": jax.nn.silu,
     "sigmoid": jax.nn.sigmoid,
-    "sin": jnp.sin,
+    "sin": _sin,
 }
 OUTPUT_ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "none": lambda z: z,
@@ -26,7 +49,7 @@ OUTPUT_ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "tanh": jnp.tanh,
 }
 # He initialisation keeps ReLU-like units' activations at unit scale; Glorot suits the others.
-_HE = ("relu", "gelu", "silu")
+_HE = ("relu", "gelu", "silu", "sin")
 # Full float32 products on every device. A GPU's default rounds a float32 product's inputs to 10 bits
 # (TF32): on an H100 a 512x64 by 64x64 product erred by 3.4e-4 of its largest value (CPU: 3.8e-7), a
 # linear fit's weights by 1.8e-4 and the double slit's fit went 5.4e-3 to 1.1e-2, while nnfit fits reach
@@ -55,17 +78,21 @@ class Network:
         return sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
 
     def init(self, key: jax.Array, dtype: jnp.dtype = jnp.float32) -> Params:
-        """Normal weights with variance 2/fan_in (He) for ReLU-like hidden layers, 2/(fan_in+fan_out)
-        (Glorot) elsewhere; zero biases."""
+        """Normal weights with variance 2/fan_in (He) for ReLU-like and sin hidden layers, 2/(fan_in+fan_out)
+        (Glorot) elsewhere; zero biases, but for sin units a phase uniform in [-pi, pi]."""
         params = []
         n_layers = len(self.sizes) - 1
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             key, sub = jax.random.split(key)
-            he = self.activation in _HE and i < n_layers - 1
+            hidden = i < n_layers - 1
+            he = self.activation in _HE and hidden
             std = (2.0 / n_in) ** 0.5 if he else (2.0 / (n_in + n_out)) ** 0.5
-            params.append(
-                {"w": (std * jax.random.normal(sub, (n_in, n_out))).astype(dtype), "b": jnp.zeros((n_out,), dtype)}
+            bias = (
+                jax.random.uniform(jax.random.fold_in(sub, 1), (n_out,), minval=-jnp.pi, maxval=jnp.pi)
+                if self.activation == "sin" and hidden
+                else jnp.zeros((n_out,))
             )
+            params.append({"w": (std * jax.random.normal(sub, (n_in, n_out))).astype(dtype), "b": bias.astype(dtype)})
         return params
 
     def hidden_outputs(self, params: Params, x: jax.Array) -> list[jax.Array]:

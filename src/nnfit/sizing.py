@@ -47,13 +47,14 @@ POOL = 10
 LONGER = 1.4
 # What a step costs per row, in multiply-adds: the network's parameters, plus each hidden unit's
 # activation, measured per step on 2 cores against relu's, which is nearly free (3-layer networks of
-# 64, 128 rows: relu 94 us, gelu 128 us, sin 175-280 us, its range reduction slower on large arguments).
-UNIT_COST = {"relu": 0, "tanh": 10, "gelu": 20, "silu": 20, "sigmoid": 20, "sin": 100}
+# 64, 128 rows: relu 94 us, gelu 128 us; sin units, through `models._sin`, cost what gelu ones do:
+# 176 us against 192 us in one later measure, where relu took 134 us).
+UNIT_COST = {"relu": 0, "tanh": 10, "gelu": 20, "silu": 20, "sigmoid": 20, "sin": 20}
 # The most work a formula's run takes when its length is not named, about 10 s on 2 cores: above the
 # 1.13e11 of the suite's costliest gelu run (70 000 steps of 128 rows through 64-64-64 units from 5
 # inputs). Costlier units take fewer steps: the double slit's probes chose sin units at seed 1, which
-# then trained beside a gelu rival for 30 s at full length; so a fit, probes and rival included,
-# stays within about 15 s.
+# (through XLA's sin, at 5x gelu's cost) then trained beside a gelu rival for 30 s at full length; so
+# a fit, probes and rival included, stays within about 15 s.
 MOST_WORK = 1.2e11
 
 
