@@ -95,10 +95,15 @@ def test_a_resumed_run_keeps_the_choices_made_when_it_began(tmp_path, monkeypatc
     # probes under a time budget may choose otherwise a second time: the checkpoint keeps the choice
     stopped = _fit(tmp_path, 1000, steps=6000)  # long enough for the probes to choose the units
     assert stopped.choice["trials"]
+    never_stopped = _fit(steps=6000)
     monkeypatch.setattr(auto, "choose", lambda *args: pytest.fail("the resumed run probed again"))
     resumed = _fit(tmp_path, resume=checkpoint.read(tmp_path), steps=6000)
     assert resumed.info["resumed_from"] == 1000
-    assert (resumed.recipe, resumed.choice) == (stopped.recipe, stopped.choice)
+    assert resumed.recipe == stopped.recipe
+    probed = len(stopped.choice["trials"])
+    assert resumed.choice["trials"][:probed] == stopped.choice["trials"]
+    # the probes chose sin units: gelu ones train beside them again, as in a run never stopped
+    assert resumed.choice == never_stopped.choice and "at full length the" in resumed.choice["reason"]
 
 
 def test_a_resumed_hard_formula_trains_on_the_rows_drawn_where_its_probe_erred(tmp_path):

@@ -138,6 +138,12 @@ class Choice:
         hard = "hard: " if self.hard else ""
         return f"; {hard}{self.denser} more training rows where the probe erred" if self.denser else ""
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Choice:
+        """The choice `to_dict` wrote, but for its seconds and probe: what a checkpoint keeps of it."""
+        trials = tuple(Trial(**{**t, "hidden": tuple(t["hidden"])}) for t in data["trials"])
+        return cls(data["winner"], trials, 0.0, denser=data["denser"], hard=data["hard"])
+
     def to_dict(self) -> dict:
         """Plain values, reproducible (the seconds are left out): what metrics.json keeps."""
         return {

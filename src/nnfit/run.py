@@ -257,8 +257,10 @@ def train(
 
     shape = (len(X_train), X_train.shape[1], y_train.shape[1])
     uncut, recipe = recipe, sizing.affordable(recipe, given, *shape)
-    # a choice the probes can get wrong is checked at full length: its default side trains beside it
-    rival = verdicts.doubted(choice, uncut) if choice is not None and len(X_val) and not resume else None
+    # a choice the probes can get wrong is checked at full length: its default side trains beside it,
+    # from the start again in a resumed run (only the chosen run is checkpointed)
+    doubt = choice if choice is not None else auto.Choice.from_dict(chosen) if chosen else None
+    rival = verdicts.doubted(doubt, uncut) if doubt is not None and len(X_val) else None
     if rival is not None:
         rival = sizing.affordable(rival, given, *shape)
     halt = threading.Event()
@@ -272,8 +274,9 @@ def train(
         interrupted = (result.info["stop_reason"] or "").startswith(INTERRUPTED)
         if interrupted:
             halt.set()
-        if choice is not None and beside and not interrupted:
-            result, choice = _better(result, beside.result(), choice, X_val, y_val)
+        if doubt is not None and beside and not interrupted:
+            result, doubt = _better(result, beside.result(), doubt, X_val, y_val)
+            choice, chosen = (doubt, chosen) if choice is not None else (None, doubt.to_dict())
     # a network that learned noisy rows by heart trains again with a penalty, if there is time for it
     penalty = penalty and result.recipe.model == "mlp" and len(X_val) > 0 and not resume and not interrupted
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
