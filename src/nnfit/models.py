@@ -48,7 +48,8 @@ OUTPUT_ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "relu": jax.nn.relu,
     "tanh": jnp.tanh,
 }
-# He initialisation keeps ReLU-like units' activations at unit scale; Glorot suits the others.
+# He initialisation keeps ReLU-like units' activations, and sin units' pre-activations, at unit scale;
+# Glorot suits the others.
 _HE = ("relu", "gelu", "silu", "sin")
 # Full float32 products on every device. A GPU's default rounds a float32 product's inputs to 10 bits
 # (TF32): on an H100 a 512x64 by 64x64 product erred by 3.4e-4 of its largest value (CPU: 3.8e-7), a

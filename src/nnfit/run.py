@@ -276,7 +276,10 @@ def train(
             halt.set()
         if doubt is not None and beside and not interrupted:
             result, doubt = _better(result, beside.result(), doubt, X_val, y_val)
-            choice, chosen = (doubt, chosen) if choice is not None else (None, doubt.to_dict())
+            if choice is not None:
+                choice = doubt
+            else:  # resumed: its result reports the choice as the check left it
+                chosen = doubt.to_dict()
     # a network that learned noisy rows by heart trains again with a penalty, if there is time for it
     penalty = penalty and result.recipe.model == "mlp" and len(X_val) > 0 and not resume and not interrupted
     time_left = budget is None or (left() or 0.0) > result.info["seconds"]
