@@ -53,14 +53,14 @@ def test_the_evidence_is_kept_with_the_fit(need, tmp_path):
 def test_a_target_the_probes_fit_poorly_gets_a_third_layer():
     # a damped oscillation in 5 inputs: its best probe stays above auto.HARD, and depth helps
     formula, domain = "A*exp(-gamma*t)*cos(omega*t + phi)", "A=1:2, gamma=0.1:0.5, t=0:10, omega=1:3, phi=0:1"
-    deep = nnfit.fit(formula, domain, steps=8000)
+    deep = nnfit.fit(formula, domain, steps=8000, groups="off")  # with its groups, A * h(...), it is not hard
     assert deep.recipe.hidden == auto.DEEPER and deep.choice["chosen"]["hidden"] == list(auto.DEEPER)
     units = deep.recipe.activation  # sin: its probes measured 0.073 with two layers, 0.043 with three
     probes = [t for t in deep.choice["trials"] if t["activation"] == units and 0 < t["steps"] < 8000]
     probed = {len(t["hidden"]): t["val_rrmse"] for t in probes}
     assert probed[2] > auto.HARD and probed[3] * auto.MARGIN < probed[2]
     assert f"{units} mlp 64-64-64: validation rRMSE" in deep.choice["reason"]
-    shallow = nnfit.fit(formula, domain, steps=8000, hidden=(64, 64))  # named: not probed
+    shallow = nnfit.fit(formula, domain, steps=8000, hidden=(64, 64), groups="off")  # named: not probed
     assert all(len(t["hidden"]) == 2 for t in shallow.choice["trials"] if t["model"] == "mlp")
     # measured 9.6e-3 against 2.1e-2 at 8000 steps
     assert deep.evaluation["test"]["rrmse"] < 0.75 * shallow.evaluation["test"]["rrmse"]
@@ -105,7 +105,16 @@ def test_a_negative_output_spanning_decades_is_logged_with_its_sign():
     [
         ({"auto": False}, None),  # the fixed defaults, nothing probed
         ({"activation": "tanh"}, {"tanh"}),  # a named field is not chosen
-        ({"model": "mlp", "activation": "gelu", "input_scaling": "standard", "output_scaling": "standard"}, None),
+        (
+            {
+                "model": "mlp",
+                "activation": "gelu",
+                "input_scaling": "standard",
+                "output_scaling": "standard",
+                "groups": "off",
+            },
+            None,
+        ),
     ],
     ids=["auto off", "activation named", "every field named"],
 )

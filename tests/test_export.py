@@ -23,6 +23,12 @@ FITS = {  # name -> formula, domain, settings
         "n=1:5, p=1:5, T=1:5",
         {"input_scaling": "log", "output_scaling": "log", "activation": "sin"},
     ),
+    # the target's groups: features (theta, d/lambda_) in, a factor I0 out, inside each export
+    "groups": (
+        "I0*cos(2*d*theta/lambda_)**2",
+        "I0=1:2, d=1:5, theta=-0.5:0.5, lambda_=0.5:1",
+        {"groups": "on", "input_scaling": "log"},
+    ),
 }
 RTOL = 1e-5  # relative to each value, or to the largest magnitude compared where values pass near 0
 
@@ -90,6 +96,13 @@ def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
     }
     x_scaler, y_scaler = model["x_scaler"], model["y_scaler"]
     x_pivot, y_pivot = np.array(x_scaler["pivot"]), np.array(y_scaler["pivot"])
+    factor = 1.0
+    if "groups" in model:  # kept columns, then products of powers; the output times a factor
+        groups = {name: np.array(value) for name, value in model["groups"].items()}
+        pivot = groups["pivot"]
+        logs = np.log(np.maximum(X / np.where(pivot != 0, pivot, 1.0), groups["floor"]))
+        factor = np.exp(logs @ groups["factor"])[:, None]
+        X = np.column_stack([X[:, groups["kept"] != 0], np.exp(logs @ groups["powers"])])
     X = np.where(x_pivot != 0, np.log(np.maximum(X / np.where(x_pivot != 0, x_pivot, 1), 1)), X)
     outputs = []
     for member in model["members"]:
@@ -101,7 +114,7 @@ def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
         y = z.astype(np.float64) * np.array(y_scaler["scale"]) + np.array(y_scaler["shift"])
         with np.errstate(over="ignore", invalid="ignore"):  # exp of the columns left linear is not used
             outputs.append(np.where(y_pivot != 0, np.exp(y) * y_pivot, y))
-    return np.mean(outputs, axis=0)
+    return np.mean(outputs, axis=0) * factor
 
 
 @pytest.fixture(scope="module")

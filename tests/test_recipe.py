@@ -16,15 +16,17 @@ def test_default_recipe_is_the_correct_one():
         "activation",
         "input_scaling",
         "output_scaling",
+        "groups",
         "weight_decay",
         "hidden",
     )
     fixed = recipe.fixed()
-    assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling, fixed.hidden) == (
+    assert (fixed.model, fixed.activation, fixed.input_scaling, fixed.output_scaling, fixed.groups, fixed.hidden) == (
         "mlp",
         "gelu",
         "standard",
         "standard",
+        "off",
         (64, 64),
     )
     assert recipe.widths == fixed.widths == (64, 64)  # unset, the fixed default's widths

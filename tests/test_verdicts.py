@@ -83,7 +83,7 @@ def test_exact_rows_are_not_penalised(tmp_path):
     ids=["log output", "units"],
 )
 def test_a_choice_the_probes_can_get_wrong_is_checked_at_full_length(formula, domain, doubted, kept, bound):
-    fit = nnfit.fit(formula, domain)
+    fit = nnfit.fit(formula, domain, groups="off")  # the Lorentz factor's groups, h(v/c), change what the probes see
     assert fit.choice["chosen"].items() >= kept.items()
     assert "at full length the" in fit.choice["reason"] and doubted in fit.choice["reason"]
     assert fit.evaluation["test"]["rrmse"] < bound

@@ -58,7 +58,9 @@ def to_json(fit: Fit) -> dict:
     for each member and each layer, z = act(z @ w + b), with `activation` on hidden layers and
     `output_activation` on the last ("gelu" is its tanh approximation); then y = z * y_scaler.scale
     + y_scaler.shift, and y = exp(y) * pivot where y_scaler.pivot is non-zero; averaged over the
-    members."""
+    members. With "groups" (the target's, see nnfit.groups), x is first replaced by its features:
+    with l = log(max(x / pivot, floor)) (pivot 1 where 0), the kept columns of x, then exp(l @ powers);
+    and y is multiplied at the end by exp(l @ factor)."""
     scaler = lambda s: {
         "kind": s.kind,
         "shift": s.shift.tolist(),
@@ -70,6 +72,9 @@ def to_json(fit: Fit) -> dict:
         **describe(fit),
         "x_scaler": scaler(fit.x_scaler),
         "y_scaler": scaler(fit.y_scaler),
+        **(
+            {"groups": {k[7:]: np.asarray(v).tolist() for k, v in fit.groups.to_arrays().items()}} if fit.groups else {}
+        ),
         "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
         "recipe": fit.recipe.to_dict(),
     }
@@ -91,6 +96,7 @@ def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
         "y_scale": fit.y_scaler.scale,
         "x_pivot": np.asarray(fit.x_scaler.pivot),
         "y_pivot": np.asarray(fit.y_scaler.pivot),
+        **(fit.groups.to_arrays() if fit.groups is not None else {}),
     }
     for i, (w, b) in enumerate(layers(fit)):
         arrays[f"w{i}"], arrays[f"b{i}"] = w, b
@@ -145,7 +151,26 @@ def to_onnx(fit: Fit):
         changed = node("Mul", node("Exp", z), pivot_name) if inverse else forward
         return node("Where", mask, changed, z)
 
-    x = logged(fit.x_scaler, "X", "x", inverse=False)
+    def grouped(x: str) -> tuple[str, str | None]:
+        """The network's features and the output's factor (None without groups), as nnfit.groups."""
+        groups = fit.groups
+        if groups is None:
+            return x, None
+        arrays = groups.to_arrays()
+        safe = constant("groups_safe", np.where(groups.pivot != 0, groups.pivot, 1.0))
+        logs = node("Log", node("Max", node("Div", x, safe), constant("groups_floor", arrays["groups_floor"])))
+        parts = []
+        if groups.kept.any():
+            index = "groups_kept"
+            initializers.append(numpy_helper.from_array(np.flatnonzero(groups.kept).astype(np.int64), index))
+            parts.append(node("Gather", x, index, axis=1))
+        if groups.powers.shape[1]:
+            parts.append(node("Exp", node("MatMul", logs, constant("groups_powers", groups.powers))))
+        features = node("Concat", *parts, axis=1) if len(parts) > 1 else parts[0]
+        return features, node("Exp", node("MatMul", logs, constant("groups_factor", groups.factor[:, None])))
+
+    features, factor = grouped("X")
+    x = logged(fit.x_scaler, features, "x", inverse=False)
     z = node("Div", node("Sub", x, constant("x_shift", fit.x_scaler.shift)), constant("x_scale", fit.x_scaler.scale))
     stack = layers(fit)
     for i, (w, b) in enumerate(stack):  # z (n, d) @ w (members, d, h) broadcasts to (members, n, h)
@@ -153,6 +178,8 @@ def to_onnx(fit: Fit):
         z = activation(fit.network.activation if i < len(stack) - 1 else fit.network.output_activation, z)
     z = node("Add", node("Mul", z, constant("y_scale", fit.y_scaler.scale)), constant("y_shift", fit.y_scaler.shift))
     z = logged(fit.y_scaler, z, "y", inverse=True)
+    if factor is not None:
+        z = node("Mul", z, factor)  # (members, n, k) by (n, 1)
     nodes.append(helper.make_node("ReduceMean", [z], ["Y"], axes=[0], keepdims=0))  # over the members
 
     meta = {

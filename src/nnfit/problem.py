@@ -18,14 +18,16 @@ from .checkpoint import Checkpointer
 from .checks.after import after
 from .checks.before import before
 from .checks.during import Watch
+from .coordinates import Coordinates
 from .data import Dataset
 from .domain import SHELLS, Domain
+from .errors import RecipeError
 from .evaluate import SHELL_SAMPLES, metrics, parse_points
 from .findings import ordered
+from .groups import Groups
 from .models import Network
 from .recipe import Recipe
 from .result import Fit
-from .scaling import Scaler
 from .target import Target
 from .task import Task
 from .train import Callback, Trainer
@@ -39,6 +41,7 @@ class Problem:
     domain: Domain
     dataset: Dataset
     task: Task
+    groups: Groups | None = None  # the target's, used by a recipe with groups on
 
     def train(
         self,
@@ -58,11 +61,13 @@ class Problem:
         queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
         X_train, y_train = dataset.part("train")
         X_val, y_val = dataset.part("val")
-        x_scaler = Scaler.fit(X_train, recipe.input_scaling)
-        y_scaler = Scaler.fit(y_train, recipe.output_scaling)
+        if recipe.groups == "on" and self.groups is None:
+            raise RecipeError("groups=on, but the target has none — use groups=auto or off")
+        groups = self.groups if recipe.groups == "on" else None
+        coordinates = Coordinates.fit(X_train, y_train, recipe.input_scaling, recipe.output_scaling, groups)
         network = Network.build(
             recipe.model,
-            len(target.inputs),
+            coordinates.width or len(target.inputs),
             len(target.outputs),
             recipe.widths,
             recipe.activation,
@@ -74,7 +79,7 @@ class Problem:
             target,
             X_train,
             y_train,
-            y_scaler.transform(y_train),
+            coordinates.targets(X_train, y_train),
             int((~domain.contains(queries)).sum()),
             len(queries),
         )
@@ -96,14 +101,14 @@ class Problem:
             recipe,
             [history, watch, *stopping, *target_check, *callbacks, *saving],
             budget,
-            (x_scaler, y_scaler),
+            coordinates,
         )
         start = time.perf_counter()
         params = trainer.run(
-            x_scaler.transform(X_train),
-            y_scaler.transform(y_train),
-            x_scaler.transform(X_val),
-            y_scaler.transform(y_val),
+            coordinates.inputs(X_train),
+            coordinates.targets(X_train, y_train),
+            coordinates.inputs(X_val),
+            coordinates.targets(X_val, y_val),
             jax.random.key(recipe.seed),
             resume,
         )
@@ -116,8 +121,9 @@ class Problem:
             domain,
             network,
             jax.tree.map(np.asarray, params),
-            x_scaler,
-            y_scaler,
+            coordinates.x,
+            coordinates.y,
+            groups,
             history=history.records,
             info={
                 "steps": trainer.step,

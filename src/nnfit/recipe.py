@@ -186,6 +186,15 @@ class Recipe(Settings):
         "targets of order 1 match the initial weights; raw targets of 1e6 take thousands of steps to reach",
         choices=("auto", "standard", "log", "minmax", "none"),
     )
+    groups: str = setting(
+        "auto",
+        "choice",
+        "dimensionless groups of a formula or callable target: scalings of its one-signed inputs found "
+        "to leave it unchanged (d and lambda together) or to multiply it by a power (I0), so that the "
+        "network learns a function of fewer inputs (d/lambda) times a factor (auto: when it probes best)",
+        "a law depends on fewer combinations of its inputs than it has inputs, and fewer inputs are easier to fit",
+        choices=("auto", "on", "off"),
+    )
     early_stopping: bool = setting(
         True,
         "bool",
@@ -280,6 +289,7 @@ class Recipe(Settings):
         "activation": "gelu",
         "input_scaling": "standard",
         "output_scaling": "standard",
+        "groups": "off",
         "weight_decay": 0.0,
         "hidden": (64, 64),
     }
@@ -352,7 +362,9 @@ class Recipe(Settings):
         else:
             schedule = self.schedule + (f" {self.decay:g}" if self.schedule == "inverse-time" else "")
             training = f"{self.loss} {self.optimizer} lr {self.lr:g} {schedule} | batch {self.batch_size or self.BATCH}, {length}"
-        scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}"
+        scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}" + (
+            " groups" if self.groups == "on" else ""
+        )
         extras = [
             x
             for x in (

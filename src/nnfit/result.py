@@ -11,10 +11,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .coordinates import Coordinates
 from .domain import Domain
 from .errors import NnfitError
 from .evaluate import Query, metrics, parse_points
 from .findings import Finding
+from .groups import Groups
 from .law import Discovery
 from .models import Network
 from .recipe import Recipe
@@ -39,6 +41,7 @@ class Fit:
     params: list[dict[str, np.ndarray]] = field(repr=False)
     x_scaler: Scaler = field(repr=False)
     y_scaler: Scaler = field(repr=False)
+    groups: Groups | None = field(default=None, repr=False)  # the target's groups, when the network learned them
     history: list[dict] = field(default_factory=list, repr=False)
     evaluation: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     queries: list[Query] = field(default_factory=list, repr=False)
@@ -70,6 +73,11 @@ class Fit:
         """How many networks were trained at once (`--ensemble`); params have a leading axis if > 1."""
         return self.recipe.ensemble
 
+    @property
+    def coordinates(self) -> Coordinates:
+        """What maps the user's inputs to the network's, and its outputs back to the user's units."""
+        return Coordinates(self.x_scaler, self.y_scaler, self.groups)
+
     def member(self, index: int = 0) -> list[dict[str, np.ndarray]]:
         """The parameters of one member of an ensemble (the only one otherwise)."""
         return self.params if self.members == 1 else jax.tree.map(lambda a: a[index], self.params)
@@ -98,7 +106,8 @@ class Fit:
         """Every member's predictions (members, n, k) in the user's units. Rows are padded to a
         power of two (up to PREDICT_CHUNK, then taken a chunk at a time), so that the dozen
         differently sized sets of an evaluation and its plots compile a few shapes, not a dozen."""
-        Z = self.x_scaler.transform(self._as_inputs(X))
+        X = self._as_inputs(X)
+        Z = self.coordinates.inputs(X)
         size = min(1 << max(len(Z) - 1, 15).bit_length(), PREDICT_CHUNK)  # 16 rows at least
         parts = [np.empty((self.members, 0, len(self.outputs)))]
         with jax.enable_x64(self.recipe.dtype == "float64"):
@@ -107,7 +116,7 @@ class Fit:
                 padded = jnp.asarray(np.pad(block, ((0, size - len(block)), (0, 0))), self._dtype)
                 out = np.asarray(self._forward(self._device_params, padded), dtype=np.float64)
                 parts.append(out.reshape(self.members, size, -1)[:, : len(block)])
-        return self.y_scaler.inverse(np.concatenate(parts, axis=1))
+        return self.coordinates.predictions(X, np.concatenate(parts, axis=1))
 
     @overload
     def predict(self, X: Any, return_spread: Literal[False] = False) -> np.ndarray: ...
@@ -155,8 +164,10 @@ class Fit:
 
     def linear_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """For a linear model: weights (d, k) and bias (k,) in the user's units, scaling folded in."""
-        if len(self.params) != 1 or self.network.output_activation != "none":
-            raise NnfitError("weights in the user's units exist only for --model linear with no output activation")
+        if len(self.params) != 1 or self.network.output_activation != "none" or self.groups is not None:
+            raise NnfitError(
+                "weights in the user's units exist only for --model linear with no output activation and no groups"
+            )
         w, b = (np.asarray(self.params[0][name], np.float64) for name in ("w", "b"))
         if self.members > 1:  # for affine maps the mean of the weights is the mean of the predictions
             w, b = w.mean(axis=0), b.mean(axis=0)

@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from . import auto, data, rundir, sizing, trials, verdicts
+from . import auto, data, groups, rundir, sizing, trials, verdicts
 from .callbacks import Halt
 from .config import split_settings
 from .domain import Domain
 from .errors import NnfitError, RecipeError, UndefinedTargetError
 from .findings import Finding, ordered
+from .groups import Groups
 from .law import Discovery
 from .problem import Problem
 from .recipe import Recipe
@@ -231,24 +232,27 @@ def train(
     # a stream of its own for the rows drawn where the probe erred: a resumed run, which reads them
     # from its checkpoint, then goes on with the same numbers as one never stopped
     rival_rng, denser_rng = rng.spawn(2)
+    scalings = _groups(target, recipe, X_train)
     if resume is not None and "recipe" in resume:  # the choices made when the run began, not made anew
         recipe, choice, chosen = split_settings(resume["recipe"])[1], None, resume.get("choice")
         denser, denser_y = resume.get("denser"), resume.get("denser_y")
         if denser is not None and denser_y is None:  # a checkpoint written before the values were kept
             denser_y = target(np.asarray(denser))
     else:
-        recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget)
+        recipe, choice = auto.choose(recipe, X_train, y_train, X_val, y_val, budget, scalings)
         denser = denser_y = None
         if choice is not None and choice.probe is not None and not measured:  # a formula: its rows are free
             sample = lambda n: domain.sample(n, denser_rng)
             denser, denser_y = sizing.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
             recipe = sizing.longer(recipe, given) if choice.hard else recipe
             choice = dataclasses.replace(choice, denser=len(denser))
+        if choice is not None and scalings is not None and recipe.groups == "on":
+            choice = dataclasses.replace(choice, groups=scalings.describe(target.inputs))
         chosen = choice.to_dict() if choice else None  # kept in checkpoints, for a resumed run's result
     if denser is not None and denser_y is not None and len(denser):  # in checkpoints: a resumed run trains on them
         dataset = dataset.with_training_rows(denser, denser_y)
         X_train, y_train = dataset.part("train")
-    problem = Problem(target, domain, dataset, task)
+    problem = Problem(target, domain, dataset, task, scalings)
     kept = {"choice": chosen, "denser": denser, "denser_y": denser_y}
 
     def left() -> float | None:
@@ -306,6 +310,26 @@ def train(
     elif resume is not None:
         result.choice = chosen
     return result
+
+
+def _groups(target: Target, recipe: Recipe, X: np.ndarray) -> Groups | None:
+    """The target's groups at training inputs X (n, d), when the recipe may use them; None otherwise."""
+    if recipe.groups == "off":
+        return None
+    if not target.known or len(target.outputs) != 1:
+        if recipe.groups == "on":
+            raise RecipeError(
+                "groups need a formula or callable target with one output: they are found by evaluating "
+                "it at scaled inputs — use groups=auto or off"
+            )
+        return None
+    found = groups.find(target, X)
+    if found is None and recipe.groups == "on":
+        raise RecipeError(
+            "groups=on, but no scaling of the target's one-signed inputs leaves it unchanged or multiplies "
+            "it by a power of the scale — use groups=auto or off"
+        )
+    return found
 
 
 def _better(

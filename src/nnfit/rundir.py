@@ -40,6 +40,7 @@ from .domain import Domain, Interval
 from .errors import NnfitError, RunDirError
 from .evaluate import Query
 from .findings import Finding
+from .groups import Groups
 from .law import Discovery
 from .models import Network
 from .recipe import Recipe
@@ -238,6 +239,7 @@ def load(path: str | Path) -> Fit:
         params,
         x_scaler,
         y_scaler,
+        Groups.from_arrays(tensors),
         history=_read_json(path / "history.json"),
         evaluation=metrics["evaluation"],
         queries=[
@@ -268,6 +270,8 @@ def _tensors(fit: Fit) -> dict[str, np.ndarray]:
         tensors[f"{prefix}_scale"] = np.asarray(scaler.scale, np.float64)
         if scaler.logged.any():
             tensors[f"{prefix}_pivot"] = np.asarray(scaler.pivot, np.float64)
+    if fit.groups is not None:
+        tensors.update(fit.groups.to_arrays())
     return tensors
 
 
@@ -288,6 +292,7 @@ def describe(fit: Fit) -> dict:
         "domain": [{"name": iv.name, "lo": iv.lo, "hi": iv.hi, "integer": iv.integer} for iv in fit.domain.intervals],
         "scaling": [fit.x_scaler.kind, fit.y_scaler.kind],
         "dtype": fit.recipe.dtype,
+        **({"groups": fit.groups.describe(target.inputs)} if fit.groups is not None else {}),
     }
 
 

@@ -46,14 +46,28 @@ _OUTPUT: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 def predict(X):
     """Predictions (n, k) at X (n, d) or (d,): the mean over the ensemble's members when there are several."""
     X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
+    features, factor = _grouped(X)
     # scaling in float64, the network in the precision it was trained in (that of its weights)
-    X = _logged(X, _W.get("x_pivot"), inverse=False)
-    h = ((X - _W["x_shift"]) / _W["x_scale"]).astype(_W["w0"].dtype)[None]  # (1, n, d): broadcast over members
+    features = _logged(features, _W.get("x_pivot"), inverse=False)
+    h = ((features - _W["x_shift"]) / _W["x_scale"]).astype(_W["w0"].dtype)[None]  # (1, n, d): over members
     hidden, output = _HIDDEN[str(_W["activation"])], _OUTPUT[str(_W["output_activation"])]
     for i in range(_LAYERS):
         h = h @ _W[f"w{i}"] + _W[f"b{i}"][:, None, :]  # w (members, n_in, n_out), b (members, n_out)
         h = hidden(h) if i < _LAYERS - 1 else output(h)
-    return _logged(h.astype(np.float64) * _W["y_scale"] + _W["y_shift"], _W.get("y_pivot"), inverse=True).mean(axis=0)
+    y = _logged(h.astype(np.float64) * _W["y_scale"] + _W["y_shift"], _W.get("y_pivot"), inverse=True)
+    return y.mean(axis=0) * factor
+
+
+def _grouped(X):
+    """The network's features (n, d') and the output's factor (n, 1) when the model learned the
+    target's groups (see nnfit.groups): kept columns, then products of powers of the others; else X and 1."""
+    if "groups_kept" not in _W:
+        return X, 1.0
+    pivot = _W["groups_pivot"]
+    with np.errstate(over="ignore"):
+        logs = np.log(np.maximum(X / np.where(pivot != 0, pivot, 1.0), _W["groups_floor"]))
+        products = np.exp(logs @ _W["groups_powers"].reshape(len(pivot), -1))
+        return np.column_stack([X[:, _W["groups_kept"] != 0], products]), np.exp(logs @ _W["groups_factor"])[:, None]
 
 
 def _logged(values, pivot, inverse):

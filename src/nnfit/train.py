@@ -19,9 +19,9 @@ import numpy as np
 import optax
 
 from . import backend, optim
+from .coordinates import Coordinates
 from .models import Network, Params
 from .recipe import Recipe
-from .scaling import Scaler
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,14 @@ class Trainer:
 
     budget: seconds of training, compilation included (default: the recipe's time limit). The run ends before
     a chunk would overrun it, and a run without steps or epochs spreads its schedule over it.
-    scalers: the input and output scalers of the data it trains on, so that `predict` speaks the user's units.
+    coordinates: those of the data it trains on, so that `predict` speaks the user's units.
     """
 
     network: Network
     recipe: Recipe
     callbacks: Sequence[Callback] = ()
     budget: float | None = None
-    scalers: tuple[Scaler, Scaler] | None = None
+    coordinates: Coordinates | None = None
     params: Params | None = field(default=None, init=False)
     opt_state: optax.OptState | None = field(default=None, init=False)
     step: int = field(default=0, init=False)
@@ -94,11 +94,11 @@ class Trainer:
         draw the fit while it trains; a few milliseconds for a thousand rows of a small network."""
         if self.params is None:
             raise RuntimeError("the trainer has no parameters before training begins")
-        x_scaler, y_scaler = self.scalers or (None, None)
-        Z = jnp.asarray(X if x_scaler is None else x_scaler.transform(X), self.params[0]["w"].dtype)
+        coordinates = self.coordinates
+        Z = jnp.asarray(X if coordinates is None else coordinates.inputs(X), self.params[0]["w"].dtype)
         forward = jax.vmap(self.network, in_axes=(0, None)) if self.recipe.ensemble > 1 else self.network
         out = np.asarray(forward(self.params, Z), np.float64).reshape(self.recipe.ensemble, len(Z), -1)
-        return (out if y_scaler is None else y_scaler.inverse(out)).mean(axis=0)
+        return (out if coordinates is None else coordinates.predictions(X, out)).mean(axis=0)
 
     def state(self) -> dict[str, Any]:
         """Everything needed to go on from here (see `nnfit.checkpoint`): step, seconds trained,

@@ -56,10 +56,11 @@ def settle(
         val_rrmse,
         steps,
         hidden=recipe.widths,
+        groups=recipe.groups,
     )
     note = f"no network beat it: the trained {trained.label()} reached {val_rrmse:.2g}"
     trials = (*choice.trials, trained)
-    return replace(choice, winner=trials.index(linear), trials=trials, note=note), linear
+    return replace(choice, winner=trials.index(linear), trials=trials, note=note, groups=""), linear
 
 
 def _better_by_row(gain: np.ndarray) -> bool:
@@ -99,7 +100,7 @@ def doubted(choice: Choice, recipe: Recipe) -> Recipe | None:
     standard = [t for t in probed if t.output_scaling == "standard"]
     if recipe.output_scaling == "log" and standard:
         best = min(standard, key=lambda t: t.val_rrmse)
-        changes.update(input_scaling=best.input_scaling, output_scaling="standard")
+        changes.update(input_scaling=best.input_scaling, output_scaling="standard", groups=best.groups)
     if recipe.activation != ACTIVATIONS[0] and any(t.activation == ACTIVATIONS[0] for t in probed):
         changes["activation"] = ACTIVATIONS[0]
     return recipe.replace(**changes) if changes else None
@@ -121,6 +122,7 @@ def decided(
             steps,
             r.weight_decay or 0.0,
             r.widths,
+            r.groups,
         )
         for (r, steps), p in zip(runs, predictions)
     )
@@ -128,4 +130,5 @@ def decided(
     loser = (second, first)[best]
     note = f"at full length the {loser.label()} reached {loser.val_rrmse:.2g}"
     trials = (*choice.trials, first, second)
-    return replace(choice, winner=len(trials) - 2 + best, trials=trials, note=note), best
+    groups = choice.groups if (first, second)[best].groups == "on" else ""  # said of the winner alone
+    return replace(choice, winner=len(trials) - 2 + best, trials=trials, note=note, groups=groups), best

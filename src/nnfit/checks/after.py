@@ -81,7 +81,7 @@ def after(result: Fit, dataset: Dataset) -> list[Finding]:
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = float(np.mean(result.predict(X_spread).std(axis=0) / y_spread.std(axis=0)))
     recipe, t = result.recipe, metrics(y_train, result.predict(X_train))["rrmse"]
-    findings = dead_units(result.network, result.member(0), result.x_scaler.transform(X_train), t, recipe)
+    findings = dead_units(result.network, result.member(0), result.coordinates.inputs(X_train), t, recipe)
     if not np.isfinite(t):  # a diverged fit: its errors say nothing more than the finding made during training
         return findings
     findings += _constant(recipe, spread)
