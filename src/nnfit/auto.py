@@ -142,8 +142,8 @@ class Choice:
 
     def _extras(self) -> str:
         hard = "hard: " if self.hard else ""
-        rows = f"; {hard}{self.denser} more training rows where the probe erred" if self.denser else ""
-        return rows + (f"; the target is {self.groups}" if self.groups else "")
+        groups = f"; the target is {self.groups}" if self.groups else ""
+        return groups + (f"; {hard}{self.denser} more training rows where the probe erred" if self.denser else "")
 
     @classmethod
     def from_dict(cls, data: dict) -> Choice:
@@ -177,6 +177,10 @@ def choose(
     validation data (the training data when there is none), in the user's units, within about
     half of `budget` seconds; `groups`, the target's, are a candidate unless the recipe turns them
     off. Returns it with the evidence; None when nothing was left to choose."""
+    named = "input_scaling" not in recipe.undecided and "output_scaling" not in recipe.undecided
+    if recipe.groups == "auto" and (groups is None or named):
+        # no groups to try, or coordinates the user named (a recipe that reproduces a seed's scaling)
+        recipe = recipe.replace(groups="off")
     if not recipe.undecided:
         return recipe, None
     if not recipe.auto or set(recipe.undecided) <= {"hidden"}:  # depth is probed only beside the units

@@ -191,7 +191,7 @@ class Recipe(Settings):
         "choice",
         "dimensionless groups of a formula or callable target: scalings of its one-signed inputs found "
         "to leave it unchanged (d and lambda together) or to multiply it by a power (I0), so that the "
-        "network learns a function of fewer inputs (d/lambda) times a factor (auto: when it probes best)",
+        "network learns a function of fewer inputs (d/lambda) times a factor (auto: when it probes best, unless both scalings are named)",
         "a law depends on fewer combinations of its inputs than it has inputs, and fewer inputs are easier to fit",
         choices=("auto", "on", "off"),
     )
