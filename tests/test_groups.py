@@ -119,3 +119,15 @@ def test_groups_on_where_there_are_none_says_so(target, domain, message, tmp_pat
         target = str(target)
     with pytest.raises(nnfit.NnfitError, match=message):
         nnfit.fit(target, domain, steps=100, groups="on")
+
+
+def test_a_callable_that_refuses_inputs_beyond_its_domain_is_fitted_without_groups():
+    def refusing(x, y):
+        if np.any(x > 2) or np.any(y > 2):
+            raise ValueError("outside the table")
+        return x / y + 1
+
+    target = Target.of(refusing)
+    X = np.column_stack([np.linspace(1, 2, 50), np.linspace(2, 1, 50)])  # x reaches 2: probed at 2 * e**1e-4
+    assert groups.find(target, X) is None
+    assert groups.find(Target.of(lambda x, y: x / y + 1), X).describe(("x", "y")) == "h(x/y)"

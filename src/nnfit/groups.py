@@ -110,11 +110,13 @@ def find(target: Callable[[np.ndarray], np.ndarray], X: np.ndarray) -> Groups | 
     magnitude = np.abs(X[:, signed])
     signed = signed[np.argsort(magnitude.max(axis=0) / magnitude.min(axis=0), kind="stable")]
     points = X[:POINTS]
-    with np.errstate(all="ignore"):
-        rows = _euler_rows(target, points, signed)
-    if rows is None:
+    try:
+        with np.errstate(all="ignore"):
+            rows = _euler_rows(target, points, signed)
+            candidates = [] if rows is None else _rational_basis(rows)
+            scalings = [s for s in candidates if _holds(target, points[:16], signed, s)]
+    except Exception:  # noqa: BLE001 — a callable may refuse inputs beyond its domain, where it is probed: no scalings then
         return None
-    scalings = [s for s in _rational_basis(rows) if _holds(target, points[:16], signed, s)]
     if not scalings:
         return None
     basis = _echelon(np.array([[float(v) for v in s] for s in scalings]))
