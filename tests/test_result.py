@@ -6,7 +6,7 @@ import pytest
 
 import nnfit
 from nnfit.errors import NnfitError
-from nnfit.result import PREDICT_CHUNK
+from nnfit.models import PREDICT_CHUNK
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision."""
+"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision, compilation."""
 
 import threading
 
@@ -6,10 +6,11 @@ import jax
 import numpy as np
 import pytest
 
+from nnfit import backend
 from nnfit.callbacks import EarlyStopping, Halt, History
 from nnfit.models import Network
 from nnfit.recipe import Recipe
-from nnfit.train import CHECK_ROWS, BatchPlan, Callback, Trainer, chunk_length
+from nnfit.train import CHECK_ROWS, BatchPlan, Callback, Trainer, chunk_length, programs_for
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-1, 1, (512, 2))
@@ -204,3 +205,25 @@ def test_compiled_steps_are_cached_on_disk(tmp_path):
     env = {**__import__("os").environ, "NNFIT_CACHE_DIR": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
     assert any((tmp_path / "cache").iterdir())
+
+
+@pytest.mark.parametrize(
+    "widths, batch, ensemble, serial",
+    [
+        ((64, 64), 128, 1, True),  # the automatic recipe's networks: no split
+        ((64, 64, 64), 512, 1, True),  # 32 768 values at most in a layer
+        ((64, 64), 128, 8, True),  # an ensemble of 8: 65 536
+        ((256, 256, 256), 1024, 1, False),  # 262 144 values: worth XLA's split across threads
+    ],
+)
+def test_a_small_networks_step_compiles_without_splitting_its_loops_across_threads(widths, batch, ensemble, serial):
+    network = Network((2, *widths, 1), "gelu")
+    recipe = Recipe(steps=10, hidden=widths, activation="gelu", batch_size=batch, ensemble=ensemble)
+    options = backend.compiler_options(batch * ensemble * max(network.sizes), jax.devices("cpu")[0])
+    assert options == (backend.SERIAL if serial else {})
+    if serial:  # and the compiled step has no loop split across threads
+        programs = programs_for(network, recipe, batch)
+        params, opt_state = programs.init(jax.random.key(0), jax.numpy.float32)
+        rows, rates = np.zeros((10, batch), np.int32), np.full(10, 1e-3, np.float32)
+        compiled = programs.run_chunk.lower(params, opt_state, X, Y, rows, rates).compile()
+        assert '"outer_dimension_partitions":["' not in compiled.as_text()  # none has parts

@@ -20,7 +20,6 @@ from functools import partial
 from typing import TypeVar
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .coordinates import Coordinates
@@ -114,7 +113,7 @@ class Choice:
     # rows where it errs (`sizing.denser_rows`); not kept with the fit
     probe: Callable[[np.ndarray], np.ndarray] | None = field(default=None, compare=False, repr=False)
     denser: int = 0  # training rows drawn where the probe erred
-    hard: bool = False  # the best two-layer probe stayed above HARD: a deeper network was probed, the run is longer
+    hard: bool = False  # the best two-layer probe stayed above HARD: a deeper network was probed
     groups: str = ""  # the target's groups in words ("I0 * h(theta, d/lambda_)") when the winner learned them
 
     @property
@@ -245,9 +244,8 @@ def choose(
         )
         probed += units
         best, predict = _preferred(units)
-    # fitted poorly: a hard target, whose run is longer, and a third layer is probed. Hard it stays when
-    # the third layer probes below HARD (sin units took a damped oscillation from 0.034 to 0.018): a
-    # shorter run then undid the gain (3.0e-3 to 3.4e-3).
+    # fitted poorly: a hard target, for which a third layer is probed (the evidence says "hard" even
+    # where that layer then probes below HARD)
     hard = best.val_rrmse > HARD
     if "hidden" in recipe.undecided and hard:
         deeper = probe.replace(activation=best.activation, hidden=DEEPER)
@@ -335,8 +333,7 @@ def _network_trial(
 
     def predict(inputs: np.ndarray) -> np.ndarray:
         with jax.enable_x64(recipe.dtype == "float64"):
-            z = jnp.asarray(coordinates.inputs(inputs), params[0]["w"].dtype)
-            out = np.asarray(network(params, z), np.float64)
+            out = network.predict(params, coordinates.inputs(inputs))[0]
         return coordinates.predictions(inputs, out)
 
     val_rrmse = rrmse(y_val, predict(X_val))

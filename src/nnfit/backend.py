@@ -17,6 +17,15 @@ from .errors import RecipeError
 # on this project's 2-core machine, a 64-64 tanh step at batch 128 takes 84 µs with it and 54-59 µs
 # without it (benchmarks/loop_overhead.py). The flag only affects CPU programs.
 CPU_FLAG = "--xla_cpu_enable_concurrency_optimized_scheduler=false"
+# XLA's CPU compiler also splits a program's costlier elementwise loops across threads (its pass
+# cpu-parallel-task-assigner). For a small network's step the hand-offs again cost more than the
+# split saves, and two runs side by side lose the core they share: on 2 cores, at batch 128, a
+# 64-64 gelu step took 102 us with the split and 57 us without it, a 64-64-64 one 186 against 102 us,
+# and two 64-64 runs side by side 98 against 64 us a step each; at 256 units and batch 1024 the split
+# saved 10-15 %. Programs whose largest layer holds at most SERIAL_ELEMENTS values (rows x units)
+# compile without it: a whole-process flag would take it from large networks too.
+SERIAL_ELEMENTS = 65_536
+SERIAL = {"xla_disable_hlo_passes": "cpu-parallel-task-assigner"}
 
 
 def configure() -> None:
@@ -40,6 +49,12 @@ def use_compilation_cache() -> None:
         return
     jax.config.update("jax_compilation_cache_dir", folder)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)  # our compiles take 0.1-1 s: keep all
+
+
+def compiler_options(elements: int, device: jax.Device) -> dict[str, str]:
+    """XLA options for a program on `device` whose largest layer holds `elements` values: SERIAL for
+    a small one on a CPU, else XLA's defaults."""
+    return SERIAL if device.platform == "cpu" and elements <= SERIAL_ELEMENTS else {}
 
 
 def device(name: str) -> jax.Device:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 Params = list[dict[str, jax.Array]]  # one {"w": (n_in, n_out), "b": (n_out,)} per layer
 
@@ -56,6 +58,8 @@ _HE = ("relu", "gelu", "silu", "sin")
 # linear fit's weights by 1.8e-4 and the double slit's fit went 5.4e-3 to 1.1e-2, while nnfit fits reach
 # 1e-5-1e-4. CPUs compute float32 products in full either way.
 PRECISION = jax.lax.Precision.HIGHEST
+# Rows of one compiled forward pass at most: memory stays bounded, and every large input runs one shape.
+PREDICT_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,29 @@ class Network:
         """Outputs (n, n_out) for inputs x (n, n_in), both in scaled units."""
         last = self.hidden_outputs(params, x)[-1] if len(params) > 1 else x
         return OUTPUT_ACTIVATIONS[self.output_activation](_affine(params[-1], last))
+
+    def predict(self, params: Params, z: np.ndarray, members: int = 1) -> np.ndarray:
+        """Outputs (members, n, n_out), float64, for inputs z (n, n_in) in scaled units; `params` has a
+        leading members axis when members > 1. Compiled, where op by op a sample of 160 000 rows through
+        64-64-64 sin units took 1.6 s against 0.05 s: rows are padded to a power of two (up to
+        PREDICT_CHUNK, then taken a chunk at a time), so that differently sized sets compile a few
+        shapes, not one each. The caller's x64 setting holds, as for `__call__`."""
+        dtype = jax.tree.leaves(params)[0].dtype
+        size = min(1 << max(len(z) - 1, 15).bit_length(), PREDICT_CHUNK)  # 16 rows at least
+        parts = [np.empty((members, 0, self.sizes[-1]))]
+        for start in range(0, len(z), size):
+            block = z[start : start + size]
+            padded = jnp.asarray(np.pad(block, ((0, size - len(block)), (0, 0))), dtype)
+            parts.append(np.asarray(_outputs(self, members, params, padded), np.float64)[:, : len(block)])
+        return np.concatenate(parts, axis=1)
+
+
+@partial(jax.jit, static_argnums=(0, 1))
+def _outputs(network: Network, members: int, params: Params, z: jax.Array) -> jax.Array:
+    """`network`'s outputs (members, n, n_out) at z (n, n_in); compiled once per network, members and shape."""
+    if members == 1:
+        return network(params, z)[None]
+    return jax.vmap(network, in_axes=(0, None))(params, z)
 
 
 def _affine(layer: dict[str, jax.Array], x: jax.Array) -> jax.Array:

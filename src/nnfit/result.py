@@ -24,9 +24,6 @@ from .scaling import Scaler
 from .target import Target
 from .task import Task
 
-# Rows of one compiled forward pass at most: memory stays bounded, and every large X runs one shape.
-PREDICT_CHUNK = 1 << 16
-
 
 @dataclass
 class Fit:
@@ -83,14 +80,8 @@ class Fit:
         return self.params if self.members == 1 else jax.tree.map(lambda a: a[index], self.params)
 
     def __getstate__(self) -> dict:
-        """For pickling: the compiled forward pass and device arrays are rebuilt on first use."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_forward", "_device_params")}
-
-    @cached_property
-    def _forward(self):
-        network = self.network
-        forward = lambda params, x: network(params, x)
-        return jax.jit(jax.vmap(forward, in_axes=(0, None)) if self.members > 1 else forward)
+        """For pickling: the device arrays are rebuilt on first use."""
+        return {k: v for k, v in self.__dict__.items() if k != "_device_params"}
 
     @property
     def _dtype(self):
@@ -103,20 +94,11 @@ class Fit:
             return jax.tree.map(lambda a: jnp.asarray(a, self._dtype), self.params)
 
     def _member_outputs(self, X: Any) -> np.ndarray:
-        """Every member's predictions (members, n, k) in the user's units. Rows are padded to a
-        power of two (up to PREDICT_CHUNK, then taken a chunk at a time), so that the dozen
-        differently sized sets of an evaluation and its plots compile a few shapes, not a dozen."""
+        """Every member's predictions (members, n, k) in the user's units."""
         X = self._as_inputs(X)
-        Z = self.coordinates.inputs(X)
-        size = min(1 << max(len(Z) - 1, 15).bit_length(), PREDICT_CHUNK)  # 16 rows at least
-        parts = [np.empty((self.members, 0, len(self.outputs)))]
         with jax.enable_x64(self.recipe.dtype == "float64"):
-            for start in range(0, len(Z), size):
-                block = Z[start : start + size]
-                padded = jnp.asarray(np.pad(block, ((0, size - len(block)), (0, 0))), self._dtype)
-                out = np.asarray(self._forward(self._device_params, padded), dtype=np.float64)
-                parts.append(out.reshape(self.members, size, -1)[:, : len(block)])
-        return self.coordinates.predictions(X, np.concatenate(parts, axis=1))
+            outputs = self.network.predict(self._device_params, self.coordinates.inputs(X), self.members)
+        return self.coordinates.predictions(X, outputs)
 
     @overload
     def predict(self, X: Any, return_spread: Literal[False] = False) -> np.ndarray: ...

@@ -244,7 +244,6 @@ def train(
         if choice is not None and choice.probe is not None and not measured:  # a formula: its rows are free
             sample = lambda n: domain.sample(n, denser_rng)
             denser, denser_y = sizing.denser_rows(choice.probe, target, sample, len(X_train), denser_rng)
-            recipe = sizing.longer(recipe, given) if choice.hard else recipe
             choice = dataclasses.replace(choice, denser=len(denser))
         if choice is not None and scalings is not None and recipe.groups == "on":
             choice = dataclasses.replace(choice, groups=scalings.describe(target.inputs))

@@ -34,25 +34,26 @@ CHECKS_PER_RUN = 40  # validation checks in a short run, so that the best weight
 # the 1 % of points where sigma/r is 1.00-1.05, where it is steepest. Samples of a formula cost
 # nothing, so DENSER times its training rows are drawn again from a uniform pool of POOL times as
 # many, each in proportion to the best probe's error there (the validation and test splits stay
-# uniform), and the run of a hard target (`auto.HARD`) is LONGER. On the suite's three hardest
-# formulas: Lennard-Jones 3.7e-3 to 1.2e-3, a damped oscillation in 5 inputs 4.4e-3 to 3.0e-3 (3.4e-3
-# with the rows alone), the double slit 1.3e-2 to 5.4e-3, at 12-13 s a fit. A density in proportion
-# to the squared error, or to its square root, did worse on two of the three; 0.5x, 2x or 3x the rows
+# uniform). On the suite's three hardest formulas, with 1.4x the steps for a hard target
+# (`auto.HARD`): Lennard-Jones 3.7e-3 to 1.2e-3, a damped oscillation in 5 inputs 4.4e-3 to 3.0e-3
+# (3.4e-3 with the rows alone), the double slit 1.3e-2 to 5.4e-3. Those steps are no longer taken:
+# with its groups the double slit reached 6.3e-4 with them against 7.5e-4 without, in 16 s against
+# 10 s on 2 cores, and Lennard-Jones at seed 1 5.9e-4 against 2.4e-4 (14 s against 10 s), where a
+# fit is to take at most 15 s. A density in proportion to the squared error, or to its square root, did worse on two of the three; 0.5x, 2x or 3x the rows
 # did no better. On the suite's other 35 network fits the rows alone gave a geometric mean of 0.94x
 # at seed 0 and 0.90x at seed 1 (41 better by over 5 %, 19 worse, of 70), and made an output over
 # decades steadier: Fourier's law, over seeds 0-5, a median of 4.8e-3 to 2.1e-3 (its largest outputs,
 # at one corner of the domain, weigh most on rRMSE).
 DENSER = 1.0
 POOL = 10
-LONGER = 1.4
 # What a step costs per row, in multiply-adds: the network's parameters, plus each hidden unit's
 # activation, measured per step on 2 cores against relu's, which is nearly free (3-layer networks of
 # 64, 128 rows: relu 94 us, gelu 128 us; sin units, through `models._sin`, cost what gelu ones do:
 # 176 us against 192 us in one later measure, where relu took 134 us).
 UNIT_COST = {"relu": 0, "tanh": 10, "gelu": 20, "silu": 20, "sigmoid": 20, "sin": 20}
 # The most work a formula's run takes when its length is not named, about 10 s on 2 cores: above the
-# 1.13e11 of the suite's costliest gelu run (70 000 steps of 128 rows through 64-64-64 units from 5
-# inputs). Costlier units take fewer steps: the double slit's probes chose sin units at seed 1, which
+# 8.1e10 of the suite's costliest run (50 000 steps of 128 rows through 64-64-64 gelu units), so that
+# only wider networks and costlier units are cut. Costlier units take fewer steps: the double slit's probes chose sin units at seed 1, which
 # (through XLA's sin, at 5x gelu's cost) then trained beside a gelu rival for 30 s at full length; so
 # a fit, probes and rival included, stays within about 15 s.
 MOST_WORK = 1.2e11
@@ -97,12 +98,6 @@ def denser_rows(
         return pool[:0], y[:0]
     drawn = rng.choice(len(pool), size=count, replace=False, p=error / error.sum())
     return pool[drawn], y[drawn]
-
-
-def longer(recipe: Recipe, given: Recipe) -> Recipe:
-    """`recipe`, sized by `sized` from `given`, LONGER when `given` named no length of its own."""
-    steps = _sized_steps(recipe, given)
-    return recipe if steps is None else recipe.replace(steps=int(LONGER * steps))
 
 
 def affordable(recipe: Recipe, given: Recipe, n_train: int, inputs: int, outputs: int) -> Recipe:

@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import jax
@@ -91,13 +92,14 @@ class Trainer:
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The network as it stands, at X (n, d): predictions (n, k) in the user's units (the data's
         as given to `run` without `scalers`), the members' mean for an ensemble. For callbacks that
-        draw the fit while it trains; a few milliseconds for a thousand rows of a small network."""
+        draw the fit while it trains; once compiled, a few milliseconds for a thousand rows of a small network."""
         if self.params is None:
             raise RuntimeError("the trainer has no parameters before training begins")
         coordinates = self.coordinates
-        Z = jnp.asarray(X if coordinates is None else coordinates.inputs(X), self.params[0]["w"].dtype)
-        forward = jax.vmap(self.network, in_axes=(0, None)) if self.recipe.ensemble > 1 else self.network
-        out = np.asarray(forward(self.params, Z), np.float64).reshape(self.recipe.ensemble, len(Z), -1)
+        with jax.enable_x64(self.recipe.dtype == "float64"):
+            out = self.network.predict(
+                self.params, X if coordinates is None else coordinates.inputs(X), self.recipe.ensemble
+            )
         return (out if coordinates is None else coordinates.predictions(X, out)).mean(axis=0)
 
     def state(self) -> dict[str, Any]:
@@ -148,7 +150,7 @@ class Trainer:
         self.total_steps = recipe.total_steps(n)
         chunk = chunk_length(self.total_steps, recipe.eval_every) if self.total_steps else recipe.eval_every
         rates = optim.LearningRates(recipe, self.total_steps)
-        programs = programs_for(self.network, recipe)
+        programs = programs_for(self.network, recipe, batch)
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
         clock = self._clock = Clock(budget, self.total_steps)
 
@@ -260,20 +262,28 @@ _PROGRAMS: dict[tuple, Programs] = {}
 _PROGRAMS_KEPT = 64  # compiled programs of a process's recent recipes; more are built anew
 
 
-def programs_for(network: Network, recipe: Recipe) -> Programs:
-    """`build_programs` for this network and recipe, kept by the fields they depend on: probes,
-    folds and repeated fits of one shape then compile once per process."""
+def programs_for(network: Network, recipe: Recipe, batch: int) -> Programs:
+    """`build_programs` for this network, recipe and batch size, kept by the fields they depend on:
+    probes, folds and repeated fits of one shape then compile once per process."""
     plateau = (recipe.decay_rate, recipe.decay_steps) if recipe.schedule == "plateau" else None
-    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay)
+    elements = batch * recipe.ensemble * max(network.sizes)
+    options = backend.compiler_options(elements, backend.device(recipe.device))
+    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay, tuple(options))
     if key not in _PROGRAMS:
         if len(_PROGRAMS) >= _PROGRAMS_KEPT:
             _PROGRAMS.pop(next(iter(_PROGRAMS)))
-        _PROGRAMS[key] = build_programs(network, recipe, optim.optimizer(recipe))
+        _PROGRAMS[key] = build_programs(network, recipe, optim.optimizer(recipe), options)
     return _PROGRAMS[key]
 
 
-def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransformationExtraArgs) -> Programs:
-    """The step and check functions of a recipe; with an ensemble, mapped over a members axis."""
+def build_programs(
+    network: Network,
+    recipe: Recipe,
+    opt: optax.GradientTransformationExtraArgs,
+    options: dict[str, str] | None = None,
+) -> Programs:
+    """The step and check functions of a recipe; with an ensemble, mapped over a members axis.
+    `options`: XLA compiler options for the step (`backend.compiler_options`)."""
     loss_fn = optim.LOSSES[recipe.loss]
 
     def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
@@ -316,7 +326,7 @@ def build_programs(network: Network, recipe: Recipe, opt: optax.GradientTransfor
         score = jax.vmap(measure, in_axes=(0, None, None))
         start = lambda key, dtype: jax.vmap(lambda k: init(k, dtype))(jax.random.split(key, recipe.ensemble))
 
-    @jax.jit
+    @partial(jax.jit, compiler_options=options)
     def run_chunk(params, opt_state, X, y, rows, lrs):
         def one_step(carry, batch):
             batch_rows, lr = batch
