@@ -39,11 +39,12 @@ CHECKS_PER_RUN = 40  # validation checks in a short run, so that the best weight
 # (3.4e-3 with the rows alone), the double slit 1.3e-2 to 5.4e-3. Those steps are no longer taken:
 # with its groups the double slit reached 6.3e-4 with them against 7.5e-4 without, in 16 s against
 # 10 s on 2 cores, and Lennard-Jones at seed 1 5.9e-4 against 2.4e-4 (14 s against 10 s), where a
-# fit is to take at most 15 s. A density in proportion to the squared error, or to its square root, did worse on two of the three; 0.5x, 2x or 3x the rows
-# did no better. On the suite's other 35 network fits the rows alone gave a geometric mean of 0.94x
-# at seed 0 and 0.90x at seed 1 (41 better by over 5 %, 19 worse, of 70), and made an output over
-# decades steadier: Fourier's law, over seeds 0-5, a median of 4.8e-3 to 2.1e-3 (its largest outputs,
-# at one corner of the domain, weigh most on rRMSE).
+# fit is to take at most 15 s. A density in proportion to the squared error, or to its square root,
+# did worse on two of the three; 0.5x, 2x or 3x the rows did no better. On the suite's other 35
+# network fits the rows alone gave a geometric mean of 0.94x at seed 0 and 0.90x at seed 1 (41 better
+# by over 5 %, 19 worse, of 70), and made an output over decades steadier: Fourier's law, over seeds
+# 0-5, a median of 4.8e-3 to 2.1e-3 (its largest outputs, at one corner of the domain, weigh most on
+# rRMSE).
 DENSER = 1.0
 POOL = 10
 # What a step costs per row, in multiply-adds: the network's parameters, plus each hidden unit's
@@ -53,9 +54,9 @@ POOL = 10
 UNIT_COST = {"relu": 0, "tanh": 10, "gelu": 20, "silu": 20, "sigmoid": 20, "sin": 20}
 # The most work a formula's run takes when its length is not named, about 10 s on 2 cores: above the
 # 8.1e10 of the suite's costliest run (50 000 steps of 128 rows through 64-64-64 gelu units), so that
-# only wider networks and costlier units are cut. Costlier units take fewer steps: the double slit's probes chose sin units at seed 1, which
-# (through XLA's sin, at 5x gelu's cost) then trained beside a gelu rival for 30 s at full length; so
-# a fit, probes and rival included, stays within about 15 s.
+# only wider networks and costlier units are cut. Costlier units take fewer steps: the double slit's
+# probes chose sin units at seed 1, which (through XLA's sin, at 5x gelu's cost) then trained beside
+# a gelu rival for 30 s at full length; so a fit, probes and rival included, stays within about 15 s.
 MOST_WORK = 1.2e11
 
 
