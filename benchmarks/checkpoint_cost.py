@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from nnfit import data
+from nnfit.fitting import Conductor
 from nnfit.recipe import Recipe
-from nnfit.run import train
 from nnfit.task import Task
 
 TASK = Task(target="x^2 + 2*y", domain="x=0:100, y=0:999:int")  # the seed-001 task
@@ -30,7 +30,7 @@ def _seconds(recipe: Recipe, folder: Path | None) -> tuple[float, float]:
     """(training seconds, seconds writing checkpoints) of one fit."""
     rng = np.random.default_rng(recipe.seed)
     target, domain, dataset = data.prepare(TASK, rng)
-    fit = train(target, domain, dataset, TASK, recipe, rng, checkpoints=folder)
+    fit = Conductor(target, domain, dataset, TASK, recipe, rng, checkpoints=folder).fit()
     return fit.info["seconds"], fit.info["checkpoint_seconds"]
 
 

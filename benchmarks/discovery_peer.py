@@ -31,8 +31,8 @@ import sympy
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from discovery_suite import INSIDE, NOISE, _sample
 
-from nnfit.closed_form import search
-from nnfit.domain import Domain, Interval, Shell
+from nnfit.data import Domain, Interval, Shell
+from nnfit.laws import search
 
 FUNCTIONS = ("add", "sub", "mul", "div", "sqrt", "log", "sin", "cos", "neg", "inv")  # and exp, below
 

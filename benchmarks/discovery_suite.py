@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import sympy
 
-from nnfit.closed_form import search
+from nnfit.laws import search
 
 INSIDE = {  # law: input ranges; every term lies in the library
     "x**2 + x": {"x": (1, 1000)},

@@ -1,7 +1,7 @@
 """Per-step cost of nnfit's training loop against a bare jitted JAX scan loop and a hand-written
 PyTorch loop (with its default threads, and with one thread, its faster setting for a network this
 small), on the same 2 -> 40 -> 24 -> 12 -> 1 ReLU network, Adam and batch size. The bare JAX loop
-runs in the same process as nnfit's, so under the same XLA flags (`nnfit.backend`).
+runs in the same process as nnfit's, so under the same XLA flags (`nnfit.engine._backend`).
 
     python benchmarks/loop_overhead.py [--steps 20000] [--batch 256] [--repeats 5] [--out benchmarks/results]
 
@@ -26,9 +26,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from nnfit.models import Network
+from nnfit.engine import Network, Trainer
 from nnfit.recipe import Recipe
-from nnfit.train import Trainer
 
 SIZES = (2, 40, 24, 12, 1)
 
@@ -52,7 +51,7 @@ def nnfit_loop(X, y, steps: int, batch: int) -> float:
         stop_on_error=False,
     )
     start = time.perf_counter()
-    Trainer(network, recipe).run(X, y, X[:1000], y[:1000], jax.random.key(0))
+    Trainer(network, recipe).train(X, y, X[:1000], y[:1000], jax.random.key(0))
     return time.perf_counter() - start
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from nnfit import data
 from nnfit.config import split_settings
-from nnfit.run import train
+from nnfit.fitting import Conductor
 from nnfit.web import running
 
 FIXED = {"auto": False, "early_stopping": False}
@@ -74,7 +74,7 @@ def plain(settings: dict) -> float:
     """The same fit's training seconds without the server or its stream."""
     task, recipe = split_settings(settings)
     rng = np.random.default_rng(recipe.seed)
-    return train(*data.prepare(task, rng), task, recipe, rng).info["seconds"]
+    return Conductor(*data.prepare(task, rng), task, recipe, rng).fit().info["seconds"]
 
 
 def main(argv: list[str] | None = None) -> dict:

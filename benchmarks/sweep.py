@@ -24,7 +24,9 @@ import time
 from pathlib import Path
 
 import nnfit
-from nnfit import sweep_trials, sweeps
+from nnfit import sweeps
+from nnfit.sweeps import _objective as sweep_trials
+from nnfit.sweeps._sweep import run_workers, work
 
 SEED001 = {"target": "x^2 + 2*y", "domain": "x=0:100, y=0:999:int", "samples": 80000}
 SMALL = {"target": "x**2 + x", "domain": "x=1:1000"}
@@ -35,7 +37,7 @@ def throughput(workers: int, budget: float, trials: int = 6) -> float:
     with tempfile.TemporaryDirectory() as folder:
         the_plan, _, created = sweeps.plan(**SMALL, trial_budget=budget, trials=trials, out=Path(folder) / "s")
         started = time.perf_counter()
-        sweeps.run_workers(the_plan, workers, created)
+        run_workers(the_plan, workers, created)
         return 60 * trials / (time.perf_counter() - started)
 
 
@@ -70,7 +72,7 @@ def overhead(budget: float, storage: str | None, trials: int = 6) -> float:
                 out=Path(folder) / "s",
             )
             started = time.perf_counter()
-            sweeps.work(the_plan.to_dict(), created)
+            work(the_plan.to_dict(), created)
             wall = time.perf_counter() - started
     finally:
         sweep_trials.Objective.__call__, sweep_trials.Pruning.on_chunk_end = call, report

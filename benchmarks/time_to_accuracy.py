@@ -54,7 +54,8 @@ def split(task_name: str) -> tuple[np.ndarray, ...]:
     inputs = ("x0", "x1", "x2", "x3") if task_name == "seed002" else None
     task = Task(target=formula, domain=domain, samples=samples, inputs=inputs)
     _, _, dataset = data.prepare(task, np.random.default_rng(0))
-    return (*dataset.part("train"), *dataset.part("val"))
+    split = dataset.split
+    return split.X_train, split.y_train, split.X_val, split.y_val
 
 
 def rrmse(pred: np.ndarray, y: np.ndarray) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from nnfit import codes
+from nnfit.checks import _codes as codes
 from nnfit.params import shown
 from nnfit.recipe import Recipe
 from nnfit.task import Task

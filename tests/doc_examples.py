@@ -5,7 +5,7 @@ A ```console block is a session: each `$ command` runs (`nnfit ...` in this proc
 as a subprocess) in the page's working folder, and what it prints must match the lines shown
 under it, by `figures_match`: the words exactly, whitespace and line breaks loosely (a terminal's
 width only moves them), `...` for anything, and every number within a factor FIGURES of the one
-shown, because trained figures move with the CPU (README, "Reproducibility"); durations ("2.6 s")
+shown, because trained figures move with the CPU (docs/runs.md, "Reproducibility"); durations ("2.6 s")
 are not compared, as they measure the machine and its load. A command with
 nothing shown under it must only succeed; one showing "error:" must exit with status 2.
 """
@@ -26,7 +26,7 @@ from sybil.parsers.markdown import ClearNamespaceParser, CodeBlockParser, Python
 
 from nnfit.cli import run
 
-FIGURES = 3.0  # the cross-CPU margin of every accuracy bound in tests/ (README, "Reproducibility")
+FIGURES = 3.0  # the cross-CPU margin of every accuracy bound in tests/ (docs/runs.md, "Reproducibility")
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 # a number standing alone, or a ratio such as 38x: not part of a name such as x2 or seed001, nor of
 # a longer number

@@ -2,7 +2,7 @@
 
     python tests/doctor_table.py [--formulas N]
 
-The broken cases are the seeds, both corpora of tests/test_doctor.py and an undefined target; a
+The broken cases are the seeds, both corpora of tests/doctor_corpus.py and an undefined target; a
 case counts when its code is the first finding. The clean cases are the default recipe on the
 test suite's targets, the seeds' fixed recipes, a data file, two real data sets (scikit-learn's
 diabetes and Friedman's first benchmark, σ = 1) and the formulas of benchmarks/formula_suite.py
@@ -21,11 +21,11 @@ from sklearn.datasets import load_diabetes, make_friedman1
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
+from doctor_corpus import CLEAN, CLEAN_EXAMPLES, CORPUS, SECOND, SEEDS, example
 from formula_suite import formulas
-from test_doctor import CLEAN, CLEAN_EXAMPLES, CORPUS, SECOND, SEEDS, example
 
 import nnfit
-from nnfit.codes import CODES
+from nnfit.checks import CODES
 
 
 def clean_files(folder: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from nnfit.formula import CONSTANTS, FUNCTIONS
+from nnfit.data import CONSTANTS, FUNCTIONS
 
 VARIABLES = ("x", "y")
 # ordinary values and the extremes that overflow, underflow or divide by zero

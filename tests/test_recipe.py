@@ -2,10 +2,8 @@
 
 import pytest
 
-from nnfit.config import read_config, split_settings, write_config
 from nnfit.errors import RecipeError
 from nnfit.recipe import Recipe
-from nnfit.task import Task
 
 
 def test_default_recipe_is_the_correct_one():
@@ -36,30 +34,6 @@ def test_default_recipe_is_the_correct_one():
 
 
 @pytest.mark.parametrize(
-    "field, text, value",
-    [
-        ("hidden", "40,24,12", (40, 24, 12)),
-        ("hidden", [8], (8,)),
-        ("lr", "1e-3", 0.001),
-        ("steps", "50", 50),
-        ("steps", 50.0, 50),
-        ("steps", "none", None),
-        ("repeat_batch", "yes", True),
-        ("early_stopping", "false", False),
-        ("optimizer", "RMSprop", "rmsprop"),
-        ("schedule", "inverse_time", "inverse-time"),
-        ("budget", "30s", 30.0),
-        ("budget", "2m", 120.0),
-        ("budget", "1.5h", 5400.0),
-        ("budget", "45", 45.0),
-        ("target_rrmse", "1e-4", 1e-4),
-    ],
-)
-def test_values_from_flags_and_files_are_coerced(field, text, value):
-    assert getattr(Recipe(**{field: text}), field) == value
-
-
-@pytest.mark.parametrize(
     "settings, message",
     [
         ({"lr": -1}, "'lr' must be > 0; got -1"),
@@ -80,67 +54,6 @@ def test_values_from_flags_and_files_are_coerced(field, text, value):
 def test_bad_recipe_values_name_the_field_and_value(settings, message):
     with pytest.raises(RecipeError, match=message.replace("(", r"\(")):
         Recipe(**settings)
-
-
-@pytest.mark.parametrize(
-    "settings, message",
-    [
-        ({"samples": 0}, "'samples' must be > 0; got 0"),
-        ({"split": "0.5,0.5"}, "takes 3 values"),
-        ({"split": "0.5,0.3,0.1"}, "summing to 1"),
-        ({"sampling": "random"}, "must be one of uniform"),
-    ],
-)
-def test_bad_task_values(settings, message):
-    with pytest.raises(RecipeError, match=message):
-        Task(**settings)
-
-
-def test_unknown_key_suggests_the_near_miss():
-    with pytest.raises(RecipeError, match="unknown key 'hiden' — did you mean 'hidden'"):
-        split_settings({"hiden": [4]})
-
-
-def test_settings_split_into_task_and_recipe_with_dashes():
-    task, recipe = split_settings({"target": "x", "domain": "x=0:1", "batch-size": "16", "output_activation": "tanh"})
-    assert (task.target, task.domain) == ("x", "x=0:1")
-    assert (recipe.batch_size, recipe.output_activation) == (16, "tanh")
-
-
-@pytest.mark.parametrize(
-    "name, text",
-    [
-        ("r.yaml", "target: x**2\ndomain: x=0:1\nhidden: [8, 8]\nlr: 0.01\n"),
-        ("r.toml", 'target = "x**2"\ndomain = "x=0:1"\nhidden = [8, 8]\nlr = 0.01\n'),
-    ],
-)
-def test_config_files_yaml_and_toml(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    task, recipe = split_settings(read_config(path))
-    assert task.target == "x**2" and recipe.hidden == (8, 8) and recipe.lr == 0.01
-
-
-def test_written_config_reads_back_identically(tmp_path):
-    task, recipe = Task(target="x", domain="x=0:1", query="0.5"), Recipe(hidden=(3, 4), steps=7)
-    write_config(tmp_path / "r.yaml", task, recipe)
-    assert split_settings(read_config(tmp_path / "r.yaml")) == (task, recipe)
-
-
-@pytest.mark.parametrize(
-    "name, text, message",
-    [
-        ("r.yaml", "hidden: [8\n", "not valid YAML"),
-        ("r.toml", "hidden = \n", "not valid TOML"),
-        ("r.yaml", "- a\n- b\n", "key: value pairs"),
-        ("r.json", "{}", "must end in .yaml"),
-    ],
-)
-def test_bad_config_files(tmp_path, name, text, message):
-    path = tmp_path / name
-    path.write_text(text)
-    with pytest.raises(RecipeError, match=message):
-        read_config(path)
 
 
 @pytest.mark.parametrize(

@@ -12,33 +12,35 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.7.1"  # the one place the version is written (pyproject reads it)
+from . import _moved
 
-# public name -> the module that defines it; no module may share a public name, or importing it
-# would replace the name on the package (tests/test_api.py checks)
+__version__ = "0.8.0"  # the one place the version is written (pyproject reads it)
+
+# public name -> the package or module that exports it; no module may share a public name, or
+# importing it would replace the name on the package (tests/test_api.py checks)
 _API = {
-    "fit": "run",
-    "doctor": "run",
-    "try_fixes": "run",
-    "compare": "comparison",
-    "discover": "closed_form",
-    "Discovery": "law",
+    "fit": "fitting",
+    "doctor": "fitting",
+    "try_fixes": "fitting",
+    "compare": "outputs",
+    "discover": "laws",
+    "Discovery": "laws",
     "sweep": "sweeps",
     "Sweep": "sweeps",
-    "load": "rundir",
-    "Fit": "result",
-    "Finding": "findings",
+    "load": "outputs",
+    "Fit": "fitting",
+    "Finding": "checks",
     "Recipe": "recipe",
     "Task": "task",
-    "Domain": "domain",
-    "Interval": "domain",
-    "Target": "target",
+    "Domain": "data",
+    "Interval": "data",
+    "Target": "data",
     "NnfitError": "errors",
-    "Callback": "train",
-    "ChunkEnd": "train",
-    "EarlyStopping": "callbacks",
-    "History": "callbacks",
-    "RichProgress": "callbacks",
+    "Callback": "engine",
+    "ChunkEnd": "engine",
+    "EarlyStopping": "engine",
+    "History": "engine",
+    "RichProgress": "engine",
     "NNFitRegressor": "estimator",
 }
 __all__ = [
@@ -69,22 +71,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .callbacks import EarlyStopping, History, RichProgress
-    from .closed_form import discover
-    from .comparison import compare
-    from .domain import Domain, Interval
+    from .checks import Finding
+    from .data import Domain, Interval, Target
+    from .engine import Callback, ChunkEnd, EarlyStopping, History, RichProgress
     from .errors import NnfitError
     from .estimator import NNFitRegressor
-    from .findings import Finding
-    from .law import Discovery
+    from .fitting import Fit, doctor, fit, try_fixes
+    from .laws import Discovery, discover
+    from .outputs import compare, load
     from .recipe import Recipe
-    from .result import Fit
-    from .run import doctor, fit, try_fixes
-    from .rundir import load
     from .sweeps import Sweep, sweep
-    from .target import Target
     from .task import Task
-    from .train import Callback, ChunkEnd
+_moved.install()  # the module paths of 0.7, as aliases for one release
 
 
 def __getattr__(name: str):

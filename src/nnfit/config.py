@@ -20,6 +20,39 @@ from .task import Task
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 
 
+def resolve(
+    target: Any, domain: Any, recipe: Recipe | None, task: Task | None, settings: Mapping[str, Any]
+) -> tuple[Task, Recipe, Any, Any]:
+    """The Task and Recipe of a library call: `task` and `recipe` (or the defaults) with the fields
+    named in `settings` (keyword arguments, checked like a recipe file's keys) taken from there. A
+    text `target` or `domain` moves into the Task's fields, and None takes its place in the result.
+
+    Returns:
+        (task, recipe, target, domain): the target and domain objects left for the caller.
+
+    Raises:
+        RecipeError: a key that is no field, or a value its field refuses.
+    """
+    overrides = dict(settings)
+    if isinstance(target, str):
+        overrides["target"], target = target, None
+    if isinstance(domain, str):
+        overrides["domain"], domain = domain, None
+    parsed_task, parsed_recipe = split_settings(overrides)
+    return (
+        _merge(task or Task(), parsed_task, overrides),
+        _merge(recipe or Recipe(), parsed_recipe, overrides),
+        target,
+        domain,
+    )
+
+
+def _merge(base, parsed, overrides: Mapping[str, Any]):
+    """`base` with the fields named in `overrides` taken from `parsed` (already validated)."""
+    names = {k.replace("-", "_") for k in overrides} & set(base.params())
+    return base.replace(**{k: getattr(parsed, k) for k in names}) if names else base
+
+
 def split_settings(values: Mapping[str, Any]) -> tuple[Task, Recipe]:
     """Build a Task and a Recipe from one flat mapping of keys (dashes or underscores)."""
     flat = {str(k).replace("-", "_"): v for k, v in values.items()}

@@ -14,11 +14,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .data import Dataset
-from .domain import Domain, Interval
+from .data import Dataset, Domain, Interval, Target
+from .fitting import Conductor, Fit
 from .recipe import Recipe
-from .result import Fit
-from .target import Target
 from .task import Task
 
 # held out of training for early stopping and the doctor's checks, as MLPRegressor's default
@@ -56,9 +54,18 @@ class NNFitRegressor(RegressorMixin, BaseEstimator):
         return tags
 
     def fit(self, X: Any, y: Any) -> NNFitRegressor:
-        """Train on X (n, d) and y (n,) or (n, k); returns self, with the `Fit` in `fit_`."""
-        from .run import train  # JAX: loaded on first fit, not on import
+        """Train the default recipe, with this estimator's parameters, on X and y.
 
+        Args:
+            X: inputs (n, d): an array, or a DataFrame whose column names become the input names.
+            y: targets (n,) or (n, k).
+
+        Returns:
+            self, with the `Fit` in `fit_`.
+
+        Raises:
+            NnfitError: a recipe value the Recipe refuses.
+        """
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
         self._y_1d = y.ndim == 1
         Y = y.reshape(len(y), -1)
@@ -72,11 +79,18 @@ class NNFitRegressor(RegressorMixin, BaseEstimator):
             recipe = recipe.replace(early_stopping=False)
         dataset = Dataset(X, Y, inputs, outputs, order[n_val:], order[:n_val], order[:0])
         target = Target(inputs, outputs, "data", "arrays passed to NNFitRegressor.fit")
-        self.fit_: Fit = train(target, _domain(X, inputs), dataset, Task(), recipe, rng)
+        self.fit_: Fit = Conductor(target, _domain(X, inputs), dataset, Task(), recipe, rng).fit()
         return self
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predictions (n,) for a 1-D y at fit, else (n, k), in the units of y."""
+        """Predictions in the units of y.
+
+        Args:
+            X: inputs (n, d), as at fit.
+
+        Returns:
+            (n,) for a 1-D y at fit, else (n, k).
+        """
         check_is_fitted(self, "fit_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         predictions = self.fit_.predict(X)

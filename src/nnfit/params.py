@@ -45,33 +45,11 @@ class Param:
                 return None
             raise RecipeError(f"'{name}' needs a value ({self.help})")
         if self.kind in ("ints", "floats", "names"):
-            items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
-            if not isinstance(items, (list, tuple)):
-                items = [items]
-            single = {"ints": "int", "floats": "float", "names": "str"}[self.kind]
-            element = dataclasses.replace(self, kind=single, optional=False)
-            result = tuple(element.coerce(name, v) for v in items if not (isinstance(v, str) and not v))
-            if self.length is not None and len(result) != self.length:
-                raise RecipeError(f"'{name}' takes {self.length} values; got {value!r}")
-            if self.kind == "names" and not result:
-                raise RecipeError(f"'{name}' needs at least one name; got {value!r}")
-            return result
+            return self._items(name, value)
         if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("true", "yes", "on", "1"):
-                return True
-            if text in ("false", "no", "off", "0"):
-                return False
-            raise RecipeError(f"'{name}' must be true or false; got {value!r}")
+            return self._bool(name, value)
         if self.kind == "choice":
-            text = str(value).strip().lower().replace("_", "-")
-            if text not in self.choices:
-                hint = difflib.get_close_matches(text, self.choices, n=1)
-                suggestion = f" — did you mean {hint[0]!r}?" if hint else ""
-                raise RecipeError(f"'{name}' must be one of {', '.join(self.choices)}; got {value!r}{suggestion}")
-            return text
+            return self._choice(name, value)
         if self.kind == "str":
             return str(value)
         if self.kind == "seconds" and isinstance(value, str):
@@ -85,6 +63,40 @@ class Param:
             if bound is not None and not ok(bound):
                 raise RecipeError(f"'{name}' must be {word} {bound:g}; got {value!r}")
         return number
+
+    def _items(self, name: str, value: Any) -> tuple:
+        """A list field: "32,32", or a list, each item coerced as its kind's single value."""
+        items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            items = [items]
+        single = {"ints": "int", "floats": "float", "names": "str"}[self.kind]
+        element = dataclasses.replace(self, kind=single, optional=False)
+        result = tuple(element.coerce(name, v) for v in items if not (isinstance(v, str) and not v))
+        if self.length is not None and len(result) != self.length:
+            raise RecipeError(f"'{name}' takes {self.length} values; got {value!r}")
+        if self.kind == "names" and not result:
+            raise RecipeError(f"'{name}' needs at least one name; got {value!r}")
+        return result
+
+    def _bool(self, name: str, value: Any) -> bool:
+        """A switch: a bool, or true/false, yes/no, on/off, 1/0 as text."""
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "on", "1"):
+            return True
+        if text in ("false", "no", "off", "0"):
+            return False
+        raise RecipeError(f"'{name}' must be true or false; got {value!r}")
+
+    def _choice(self, name: str, value: Any) -> str:
+        """One of `choices`, case and - or _ aside; a near miss is suggested."""
+        text = str(value).strip().lower().replace("_", "-")
+        if text not in self.choices:
+            hint = difflib.get_close_matches(text, self.choices, n=1)
+            suggestion = f" — did you mean {hint[0]!r}?" if hint else ""
+            raise RecipeError(f"'{name}' must be one of {', '.join(self.choices)}; got {value!r}{suggestion}")
+        return text
 
     def _number(self, name: str, value: Any) -> int | float:
         what = {"int": "a whole number", "seconds": "a duration such as 30s, 2m or 1h"}.get(self.kind, "a number")

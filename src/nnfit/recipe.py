@@ -1,10 +1,9 @@
 """How to fit: the `Recipe` half of a run's configuration (`nnfit.task.Task` says what and where).
 
-Each field is declared once with its default, its constraint and its help; validation, config
-files (YAML or TOML, flat keys) and the command-line options are all read off that table.
-The defaults are the correct recipe for regression; the seeds' broken choices stay expressible.
-The machinery of the tables is in `nnfit.params`; recipe files are read in `nnfit.config`.
-"""
+Each field is declared once with its default, its constraint, its help and its reason (the table's
+machinery is `nnfit.params`); validation, recipe files (`nnfit.config`) and the command-line options
+are read off that table. The defaults are the correct recipe for regression; the seeds' broken
+choices stay expressible."""
 
 from __future__ import annotations
 
@@ -265,7 +264,6 @@ class Recipe(Settings):
     DEFAULT_STEPS: ClassVar[int] = 20_000  # small nets converge within ~2e4 Adam steps; ~1-2 s in a scan here
     # --target without --budget: long enough for 1e-4 on smooth targets of a few inputs, short enough to wait for
     TARGET_BUDGET: ClassVar[float] = 60.0
-
     FLOAT32_FLOOR: ClassVar[float] = 1e-7  # float32 resolves 1.2e-7 relative: no rRMSE below that is real
 
     def _check(self) -> None:
@@ -300,7 +298,11 @@ class Recipe(Settings):
         return tuple(name for name in self.FIXED if getattr(self, name) in ("auto", None))
 
     def fixed(self) -> Recipe:
-        """This recipe with every field left at auto set to its fixed default."""
+        """This recipe as `--no-auto` trains it.
+
+        Returns:
+            The recipe with every field left at auto set to its fixed default.
+        """
         return self.replace(**{name: self.FIXED[name] for name in self.undecided})
 
     @property
@@ -321,11 +323,18 @@ class Recipe(Settings):
     @property
     def paced(self) -> bool:
         """True when the run's length is its time budget (open-ended, with no target): the
-        schedule then spans the budget. With a target, it restarts instead (`optim.LearningRates`)."""
+        schedule then spans the budget. With a target, it restarts instead (`nnfit.engine.LearningRates`)."""
         return self.open_ended and self.target_rrmse is None
 
     def total_steps(self, n_train: int) -> int | None:
-        """Optimizer steps for a training set of n_train samples; None when the budget sets the length."""
+        """How many optimizer steps the recipe takes.
+
+        Args:
+            n_train: training rows.
+
+        Returns:
+            The steps, from `steps` or `epochs`; None when a time budget sets the length.
+        """
         if self.steps is not None:
             return self.steps
         if self.epochs is not None:
@@ -333,47 +342,55 @@ class Recipe(Settings):
         return None if self.open_ended else self.DEFAULT_STEPS
 
     def batch(self, n_train: int) -> int:
-        """The batch size used: L-BFGS takes the whole set; nothing exceeds the set."""
+        """The batch the recipe trains on.
+
+        Args:
+            n_train: training rows.
+
+        Returns:
+            `batch_size`, never more than the rows; every row for L-BFGS.
+        """
         return n_train if self.optimizer == "lbfgs" else min(self.batch_size or self.BATCH, n_train)
 
     def steps_per_epoch(self, n_train: int) -> int:
+        """Steps in one pass over the training rows (at least 1).
+
+        Args:
+            n_train: training rows.
+
+        Returns:
+            The number of batches of `batch(n_train)` rows in them.
+        """
         return max(1, n_train // self.batch(n_train))
 
     def summary(self) -> str:
-        """The recipe in one line, e.g. ``mlp 64-64 gelu | adam lr 0.01 cosine | batch 128 ...``."""
+        """The recipe in one line, as the command line prints it.
+
+        Returns:
+            e.g. ``mlp 64-64 gelu | mse adam lr 0.01 cosine | batch 128, 50000 steps | ...``.
+        """
         body = "linear" if self.model == "linear" else f"mlp {'-'.join(map(str, self.widths))} {self.activation}"
         if self.model == "auto":
             body = f"auto ({body}, or linear)"
         if self.output_activation != "none":
             body += f" -> {self.output_activation}"
-        length = (
-            f"{self.epochs} epochs"
-            if self.epochs
-            else f"{self.steps} steps"
-            if self.steps
-            else f"{self.time_limit:g} s"
-            if self.paced
-            else f"to rRMSE {self.target_rrmse:g} within {self.time_limit:g} s"
-            if self.open_ended
-            else f"{self.DEFAULT_STEPS} steps"
-        )
+        if self.epochs or self.steps or not self.open_ended:
+            length = f"{self.epochs} epochs" if self.epochs else f"{self.steps or self.DEFAULT_STEPS} steps"
+        else:  # as long as its budget, or until its target within its budget
+            until = f"to rRMSE {self.target_rrmse:g} within " if self.target_rrmse is not None else ""
+            length = f"{until}{self.time_limit:g} s"
         if self.optimizer == "lbfgs":  # its line search sets each step, on the whole training set
             training = f"{self.loss} lbfgs line search | full batch, {length}"
         else:
             schedule = self.schedule + (f" {self.decay:g}" if self.schedule == "inverse-time" else "")
             training = f"{self.loss} {self.optimizer} lr {self.lr:g} {schedule} | batch {self.batch_size or self.BATCH}, {length}"
-        scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}" + (
-            " groups" if self.groups == "on" else ""
+        groups = " groups" if self.groups == "on" else ""
+        scaling = f"scale in:{self.input_scaling} out:{self.output_scaling}{groups}"
+        extras = (
+            f"ensemble of {self.ensemble}" if self.ensemble > 1 else "",
+            f"weight-decay {self.weight_decay:g}" if self.weight_decay else "",
+            "repeat-batch" if self.repeat_batch else "",
+            "early-stop" if self.early_stopping else "",
+            self.dtype,
         )
-        extras = [
-            x
-            for x in (
-                f"ensemble of {self.ensemble}" if self.ensemble > 1 else "",
-                f"weight-decay {self.weight_decay:g}" if self.weight_decay else "",
-                "repeat-batch" if self.repeat_batch else "",
-                "early-stop" if self.early_stopping else "",
-                self.dtype,
-            )
-            if x
-        ]
-        return f"{body} | {training} | {scaling} | {', '.join(extras)} | seed {self.seed}"
+        return f"{body} | {training} | {scaling} | {', '.join(x for x in extras if x)} | seed {self.seed}"

@@ -97,12 +97,26 @@ class Task(Settings):
     SAMPLES_PER_INPUT: ClassVar[int] = 5_000
 
     def sample_count(self, inputs: int) -> int:
-        """The points to sample for a formula of `inputs` inputs: as named, else sized to them."""
+        """The points to sample from a formula.
+
+        Args:
+            inputs: the formula's inputs.
+
+        Returns:
+            `samples` as named, else `default_samples(inputs)`.
+        """
         return self.samples or self.default_samples(inputs)
 
     @classmethod
     def default_samples(cls, inputs: int) -> int:
-        """The points sampled from a formula of `inputs` inputs when `samples` is unset."""
+        """The points sampled from a formula when `samples` is unset.
+
+        Args:
+            inputs: the formula's inputs.
+
+        Returns:
+            SAMPLES, or SAMPLES_PER_INPUT per input where that is more.
+        """
         return max(cls.SAMPLES, cls.SAMPLES_PER_INPUT * inputs)
 
     def _check(self) -> None:

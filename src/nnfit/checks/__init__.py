@@ -1,3 +1,12 @@
-"""The doctor's checks, a module a stage: `before` training (the recipe and the data), `during`
-it (a callback on the loss and gradient) and `after` it (the evaluation). Each returns `Finding`s
-whose fixes never name a setting already in effect."""
+"""The doctor: findings with a code, a severity, what was seen and a fix in the recipe's own terms,
+made before training (`before`), during it (`Watch`) and after it (`after`), from one table of
+codes and thresholds."""
+
+from ._after import after
+from ._before import before
+from ._codes import CODES
+from ._during import Watch
+from ._findings import HELPS, Finding, Fix, ordered
+from ._shape import noise_level
+
+__all__ = ["CODES", "HELPS", "Finding", "Fix", "Watch", "after", "before", "noise_level", "ordered"]

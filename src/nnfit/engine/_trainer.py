@@ -1,0 +1,349 @@
+"""The training loop: jit-compiled chunks of optimizer steps inside `lax.scan`, callbacks between.
+
+The batch rows of a chunk are planned on the host (`BatchPlan`) and scanned over on the device:
+NumPy permutes 240 000 rows in ~3 ms where XLA's CPU sort takes ~75 ms. Chunks are cut to one
+length (`chunk_length`), so a run compiles its step once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from ..recipe import Recipe
+from ..units import Coordinates
+from . import _backend as backend
+from . import _optimizer as optim
+from ._callbacks import INTERRUPTED, Callback, ChunkEnd
+from ._network import Network, Params
+
+# Rows of the validation split checked between chunks: the rRMSE to about 2 % and a check's cost
+# fixed whatever the data's size; the whole split is measured once training ends.
+CHECK_ROWS = 4096
+
+
+@dataclass
+class Trainer:
+    """Runs a Recipe's optimizer on a Network; `params` and `stop_reason` are open to callbacks.
+
+    budget: seconds of training, compilation included (default: the recipe's time limit). The run ends before
+    a chunk would overrun it, and a run without steps or epochs spreads its schedule over it.
+    coordinates: those of the data it trains on, so that `predict` speaks the user's units.
+    """
+
+    network: Network
+    recipe: Recipe
+    callbacks: Sequence[Callback] = ()
+    budget: float | None = None
+    coordinates: Coordinates | None = None
+    params: Params | None = field(default=None, init=False)
+    opt_state: optax.OptState | None = field(default=None, init=False)
+    step: int = field(default=0, init=False)
+    total_steps: int | None = field(default=None, init=False)  # None: open-ended, until budget or target
+    stop_reason: str | None = field(default=None, init=False)
+    _clock: Clock = field(default_factory=lambda: Clock(None, None), init=False, repr=False)
+
+    def stop(self, reason: str) -> None:
+        """Ask the loop to end after the current chunk; the first reason given is kept."""
+        self.stop_reason = self.stop_reason or reason
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The network as it stands, at X (n, d): predictions (n, k) in the user's units (the data's
+        as given to `run` without `scalers`), the members' mean for an ensemble. For callbacks that
+        draw the fit while it trains; once compiled, a few milliseconds for a thousand rows of a small network."""
+        if self.params is None:
+            raise RuntimeError("the trainer has no parameters before training begins")
+        coordinates = self.coordinates
+        with jax.enable_x64(self.recipe.dtype == "float64"):
+            out = self.network.predict(
+                self.params, X if coordinates is None else coordinates.inputs(X), self.recipe.ensemble
+            )
+        return (out if coordinates is None else coordinates.predictions(X, out)).mean(axis=0)
+
+    def state(self) -> dict[str, Any]:
+        """Everything needed to go on from here (see `nnfit.engine._checkpoint`): step, seconds trained,
+        parameters, optimizer state, the stop asked for, and each callback's state."""
+        return {
+            "step": self.step,
+            "elapsed": self._clock.lap_time(),
+            "stop_reason": self.stop_reason,
+            "params": self.params,
+            "opt_state": jax.tree.leaves(self.opt_state),
+            "callbacks": {type(c).__name__: c.state_dict() for c in self.callbacks},
+        }
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        """Take up `state` (from `state()`) in place of the freshly initialised one."""
+        self.params = jax.tree.unflatten(
+            jax.tree.structure(self.params), [jnp.asarray(a) for a in jax.tree.leaves(state["params"])]
+        )
+        self.opt_state = jax.tree.unflatten(
+            jax.tree.structure(self.opt_state), [jnp.asarray(a) for a in state["opt_state"]]
+        )
+        self.step = int(state["step"])
+        reason = state.get("stop_reason")
+        self.stop_reason = None if reason is None or reason.startswith(INTERRUPTED) else reason
+        for callback in self.callbacks:
+            if type(callback).__name__ in state["callbacks"]:
+                callback.load_state_dict(state["callbacks"][type(callback).__name__])
+
+    def train(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray | None,
+        y_val: np.ndarray | None,
+        key: jax.Array,
+        resume: dict[str, Any] | None = None,
+    ) -> Params:
+        """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
+        with a leading members axis when the recipe trains an ensemble. `resume`: a state from
+        `state()` (a checkpoint) to go on from instead of starting afresh."""
+        backend.configure()  # first: its XLA flag must reach the backend before it starts
+        recipe = self.recipe
+        dtype = jnp.float64 if recipe.dtype == "float64" else jnp.float32
+        n = len(X)
+        batch = recipe.batch(n)
+        budget = self.budget if self.budget is not None else recipe.time_limit
+        self.total_steps = recipe.total_steps(n)
+        chunk = chunk_length(self.total_steps, recipe.eval_every) if self.total_steps else recipe.eval_every
+        rates = optim.LearningRates(recipe, self.total_steps)
+        programs = programs_for(self.network, recipe, batch)
+        plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
+        clock = self._clock = Clock(budget, self.total_steps)
+
+        with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(backend.device(recipe.device)):
+            Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
+            has_val = X_val is not None and len(X_val) > 0
+            # Checks between chunks see a fixed number of rows, so their cost does not grow with the data;
+            # without a validation split the gradient is checked on training rows.
+            X_check, y_check = (X_val, y_val) if X_val is not None and y_val is not None and has_val else (X, y)
+            Xc, yc = jnp.asarray(X_check[:CHECK_ROWS], dtype), jnp.asarray(y_check[:CHECK_ROWS], dtype)
+            self.params, self.opt_state = programs.init(key, dtype)
+            self.step, self.stop_reason = 0, None
+            for callback in self.callbacks:
+                callback.on_train_begin(self)
+            if resume is not None:
+                self._restore(resume)
+            clock.start(resume["elapsed"] if resume else 0.0, self.step)
+            while self.stop_reason is None:
+                count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
+                steps = np.arange(self.step, self.step + count)
+                lrs = rates(steps, clock.progress(steps))
+                self.params, self.opt_state, losses = programs.run_chunk(
+                    self.params, self.opt_state, Xd, yd, plan.rows(self.step, count), lrs.astype(dtype)
+                )
+                self.step += count
+                check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
+                elapsed = clock.lap(count)
+                event = ChunkEnd(
+                    self.step,
+                    self.total_steps,
+                    self.step / plan.steps_per_epoch,
+                    clock.done(),
+                    float(np.mean(np.asarray(losses))),
+                    float(check_loss) if has_val else None,
+                    float(check_rrmse) if has_val else None,
+                    float(grad_norm),
+                    optim.current_lr(recipe, float(lrs[-1]), self.opt_state),
+                    elapsed,
+                )
+                for callback in self.callbacks:
+                    callback.on_chunk_end(self, event)
+                if self.total_steps is not None and self.step >= self.total_steps:
+                    self.stop(f"completed {self.step} steps")
+                elif clock.out_of_time():
+                    self.stop(f"time budget spent at step {self.step} ({elapsed:.3g} s of training)")
+            for callback in self.callbacks:
+                callback.on_train_end(self)
+            return self.params
+
+
+class Clock:
+    """A run's time: seconds since the first step, the pace of the last chunk, and each step's
+    progress through the run — by steps when the length is known, else by the budget's seconds."""
+
+    def __init__(self, budget: float | None, total_steps: int | None) -> None:
+        self.budget = math.inf if budget is None else budget  # seconds; without a budget, never out of time
+        self.total_steps = total_steps
+        self.started = self.last = self.chunk_seconds = self.per_step = self.projected = 0.0
+        self.step = self.laps = 0
+
+    def start(self, elapsed: float = 0.0, step: int = 0) -> None:
+        """Start the clock, or go on after `elapsed` seconds and `step` steps of an earlier session."""
+        self.last = time.perf_counter()
+        self.started, self.step = self.last - elapsed, step
+
+    def lap_time(self) -> float:
+        """Seconds from the start to the end of the last chunk."""
+        return self.last - self.started
+
+    def lap(self, steps: int) -> float:
+        """Record a chunk of `steps` just finished; returns the seconds since the start."""
+        now = time.perf_counter()
+        if self.laps:  # the first chunk's time is mostly compilation: no measure of the pace
+            self.chunk_seconds, self.per_step = now - self.last, (now - self.last) / steps
+        self.last, self.step, self.laps = now, self.step + steps, self.laps + 1
+        return now - self.started
+
+    def progress(self, steps: np.ndarray) -> np.ndarray:
+        """The fraction of the run done before each of the coming `steps` (count,), in [0, 1]. Paced
+        by a budget, they are projected at the last chunk's pace (the first two chunks: at their
+        start), and never fall below a projection already made, so a schedule does not step back."""
+        if self.total_steps:
+            return steps / self.total_steps
+        ahead = (steps - self.step) * self.per_step
+        projected = np.clip((self.last - self.started + ahead) / self.budget, self.projected, 1.0)
+        self.projected = float(projected[-1])
+        return projected
+
+    def done(self) -> float:
+        """The fraction of the run done so far: of its steps, or of its budget."""
+        return self.step / self.total_steps if self.total_steps else min((self.last - self.started) / self.budget, 1.0)
+
+    def out_of_time(self) -> bool:
+        """True when one more chunk as long as the last would pass the budget."""
+        return time.perf_counter() - self.started + self.chunk_seconds > self.budget
+
+
+class Programs(NamedTuple):
+    """What the loop runs: `init(key, dtype)` -> (params, opt_state); the jitted
+    `run_chunk(params, opt_state, X, y, rows (count, batch), lrs (count,))` -> (params, opt_state, losses (count,));
+    the jitted `check(params, X, y)` -> (loss, gradient norm, rRMSE) on a whole set."""
+
+    init: Callable
+    run_chunk: Callable
+    check: Callable
+
+
+_PROGRAMS: dict[tuple, Programs] = {}
+_PROGRAMS_KEPT = 64  # compiled programs of a process's recent recipes; more are built anew
+
+
+def programs_for(network: Network, recipe: Recipe, batch: int) -> Programs:
+    """`build_programs` for this network, recipe and batch size, kept by the fields they depend on:
+    probes, folds and repeated fits of one shape then compile once per process."""
+    plateau = (recipe.decay_rate, recipe.decay_steps) if recipe.schedule == "plateau" else None
+    elements = batch * recipe.ensemble * max(network.sizes)
+    options = backend.compiler_options(elements, backend.device(recipe.device))
+    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay, tuple(options))
+    if key not in _PROGRAMS:
+        if len(_PROGRAMS) >= _PROGRAMS_KEPT:
+            _PROGRAMS.pop(next(iter(_PROGRAMS)))
+        _PROGRAMS[key] = build_programs(network, recipe, optim.optimizer(recipe), options)
+    return _PROGRAMS[key]
+
+
+def build_programs(
+    network: Network,
+    recipe: Recipe,
+    opt: optax.GradientTransformationExtraArgs,
+    options: dict[str, str] | None = None,
+) -> Programs:
+    """The step and check functions of a recipe; with an ensemble, mapped over a members axis.
+    `options`: XLA compiler options for the step (`backend.compiler_options`)."""
+    loss_fn = optim.LOSSES[recipe.loss]
+
+    def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        return loss_fn(network(params, xb), yb)
+
+    def objective(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
+        """What the optimizer minimises: the loss plus the L2 penalty (validation checks measure the loss alone)."""
+        if not recipe.weight_decay:
+            return batch_loss(params, xb, yb)
+        penalty = sum(jnp.sum(layer["w"] ** 2) for layer in params)
+        return batch_loss(params, xb, yb) + recipe.weight_decay * penalty
+
+    def update(params, opt_state, xb, yb, lr):
+        """One optimizer step of one member on one batch, at learning rate `lr`."""
+        if recipe.optimizer == "lbfgs":
+            value_fn = lambda p: objective(p, xb, yb)
+            loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
+            updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
+        else:
+            loss, grads = jax.value_and_grad(objective)(params, xb, yb)
+            updates, opt_state = opt.update(grads, opt_state, params, value=loss)
+            updates = jax.tree.map(lambda u: lr * u, updates)  # the optimizer runs at unit rate
+        return optax.apply_updates(params, updates), opt_state, loss
+
+    def measure(params, X, y):
+        """Loss, gradient norm and rRMSE of one member on a whole set."""
+        loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
+        rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
+        return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
+
+    def init(key: jax.Array, dtype) -> tuple[Params, optax.OptState]:
+        params = network.init(key, dtype)
+        return params, opt.init(params)
+
+    step: Callable[..., Any] = update
+    score: Callable[..., Any] = measure
+    start: Callable[..., Any] = init
+    if recipe.ensemble > 1:  # every member takes the same batch; they differ by their initial weights
+        step = jax.vmap(update, in_axes=(0, 0, None, None, None))
+        score = jax.vmap(measure, in_axes=(0, None, None))
+        start = lambda key, dtype: jax.vmap(lambda k: init(k, dtype))(jax.random.split(key, recipe.ensemble))
+
+    @partial(jax.jit, compiler_options=options)
+    def run_chunk(params, opt_state, X, y, rows, lrs):
+        def one_step(carry, batch):
+            batch_rows, lr = batch
+            params, opt_state, loss = step(*carry, X[batch_rows], y[batch_rows], lr)
+            return (params, opt_state), jnp.mean(loss)
+
+        (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), (rows, lrs))
+        return params, opt_state, losses
+
+    @jax.jit
+    def check(params, X, y):
+        return tuple(jnp.mean(value) for value in score(params, X, y))  # averaged over members
+
+    return Programs(start, run_chunk, check)
+
+
+def chunk_length(total: int, every: int) -> int:
+    """Steps per chunk: `every`, or the nearest length within a factor 2 of it that divides
+    `total`, so the last chunk is as long as the others and the step compiles once."""
+    if total <= every:
+        return total
+    for offset in range(every):
+        for length in (every - offset, every + offset):
+            if every // 2 <= length <= 2 * every and total % length == 0:
+                return length
+    return every  # a total with no such divisor (a large prime): the last chunk compiles again
+
+
+class BatchPlan:
+    """Which training rows each step uses: a fresh permutation per epoch, drawn from (seed, epoch)
+    so the sequence depends only on the seed, never on the chunk length."""
+
+    def __init__(self, n: int, batch: int, steps_per_epoch: int, seed: int, repeat: bool = False) -> None:
+        self.n, self.batch, self.steps_per_epoch, self.seed, self.repeat = n, batch, steps_per_epoch, seed, repeat
+        self._epoch, self._perm = -1, np.empty(0, np.int32)
+
+    def _permutation(self, epoch: int) -> np.ndarray:
+        if epoch != self._epoch:
+            rng = np.random.default_rng([self.seed, epoch])
+            self._epoch, self._perm = epoch, rng.permutation(self.n).astype(np.int32)
+        return self._perm
+
+    def rows(self, start: int, count: int) -> np.ndarray:
+        """Row indices (count, batch) for steps start .. start + count - 1."""
+        if self.repeat:  # the Flux seed's `repeated(...)`: one batch, every step
+            return np.broadcast_to(self._permutation(0)[: self.batch], (count, self.batch))
+        epochs, positions = np.divmod(np.arange(start, start + count), self.steps_per_epoch)
+        out = np.empty((count, self.batch), np.int32)
+        for epoch in np.unique(epochs):  # a chunk spans one epoch or a few: one slice each
+            chosen = epochs == epoch
+            batches = self._permutation(int(epoch))[: self.steps_per_epoch * self.batch].reshape(-1, self.batch)
+            out[chosen] = batches[positions[chosen]]
+        return out

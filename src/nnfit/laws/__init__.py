@@ -1,0 +1,20 @@
+"""Closed forms found in data: a library of candidate terms (`_terms`), a sparse search with an honest claim
+rule (`discover`, `search_laws`), and the `Discovery` that shows, measures and exports a law."""
+
+from ._discover import discover, search_laws
+from ._discovery import LAW_FORMATS, Candidate, Discovery, read, readable, versus
+from ._search import search
+from ._terms import Library
+
+__all__ = [
+    "LAW_FORMATS",
+    "Candidate",
+    "Discovery",
+    "Library",
+    "discover",
+    "read",
+    "readable",
+    "search",
+    "search_laws",
+    "versus",
+]

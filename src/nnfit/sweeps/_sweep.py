@@ -1,0 +1,222 @@
+"""Searches over recipes on Optuna: each trial fits the task with the recipe a sampler proposes, is
+judged on the validation split and may be pruned between chunks; the best is refit as a run.
+
+A sweep's folder, nnfit-sweeps/NNN-name/:
+
+    sweep.yaml    the task, the base recipe, the search settings and the space: all a worker needs
+    journal.log   Optuna's journal of the study, shared by the workers of this machine (no server);
+                  absent when the study lives in a database (--storage postgresql://...)
+    best/         the best trial refit on the same data: an ordinary run directory, with its
+                  numpy and JSON exports (model.py, model.npz, model.json)
+    sweep.html    history, parameter importances, the leaderboard and the top recipes side by side
+
+Workers are processes that share one study through its storage and stop once `trials` trials have
+finished, counting those of every worker. The test split is not seen until the best is refit.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from .. import data
+from ..errors import NnfitError
+from ..fitting import Fit
+from ..outputs import EXPORT_FORMATS, fit_into
+from ..recipe import Recipe
+from ..search import Search
+from ..task import Task
+from ._objective import Objective, describe, finished, log, logged
+from ._page import write_html
+from ._plan import Plan, plan, read_plan
+from ._storage import open_storage
+
+BEST_EXPORTS = ("numpy", "json")  # written beside the best's run: they need nothing but NumPy
+
+
+def run_workers(the_plan: Plan, workers: int, first: bool, progress: bool = False) -> None:
+    """Work on the study in this process, or in `workers` new ones, until its trials are done.
+    `first`: this process made the study, and its first worker proposes from the plan's seed alone."""
+    spec = the_plan.to_dict()
+    if workers == 1:
+        work(spec, first, progress)
+        return
+    context = multiprocessing.get_context("spawn")  # JAX's threads do not survive a fork
+    processes = [context.Process(target=work, args=(spec, first and i == 0, progress)) for i in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    failed = [p.exitcode for p in processes if p.exitcode]
+    if failed:
+        raise NnfitError(f"{len(failed)} of {workers} workers stopped with an error (exit {failed[0]})")
+
+
+def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
+    """One worker: runs trials of the study until `trials` have finished over every worker, then
+    waits for the others' running trials, retrying those whose worker died. The `first` worker's
+    proposals follow from the plan's seed alone, so one worker repeats a sweep exactly; any other's
+    also from the trials it found and its process, so that workers do not propose alike."""
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)  # heartbeats
+    if progress and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    the_plan = Plan.from_dict(spec)
+    seed = the_plan.recipe.seed
+    if not first:
+        found = len(the_plan.open(seed).get_trials(deepcopy=False))
+        seed = int(np.random.SeedSequence([seed, found, os.getpid()]).generate_state(1)[0])
+    study = the_plan.open(seed)
+    objective = Objective(the_plan)
+    while True:
+        optuna.storages.fail_stale_trials(study)
+        trials = study.get_trials(deepcopy=False)
+        done = sum(map(finished, trials))
+        running = sum(t.state == TrialState.RUNNING for t in trials)
+        waiting = sum(t.state == TrialState.WAITING for t in trials)
+        if done >= the_plan.search.trials:
+            return
+        if done + running >= the_plan.search.trials and not waiting:
+            # the rest are running elsewhere: wait, in case their worker dies and they come back
+            time.sleep(the_plan.search.heartbeat)
+            continue
+        study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
+
+
+@dataclass
+class Sweep:
+    """A study's trials and, once refit, the best trial as a run (`best`, in `path`/best)."""
+
+    study: optuna.Study
+    path: Path | None = None
+    best: Fit | None = None
+
+    @property
+    def completed(self) -> list[FrozenTrial]:
+        """The trials that finished training, most accurate on the validation split first."""
+        done = self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        return sorted(done, key=lambda t: (t.values[0], t.number))
+
+    @property
+    def front(self) -> list[FrozenTrial]:
+        """The trials no other beats on every objective (one objective: the best trial)."""
+        return self.study.best_trials if self.completed else []
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many trials are in each state: complete, pruned, fail, running, waiting."""
+        trials = self.study.get_trials(deepcopy=False)
+        return {state.name.lower(): sum(t.state == state for t in trials) for state in TrialState}
+
+    def rows(self, top: int | None = None) -> list[dict[str, Any]]:
+        """The leaderboard: `nnfit compare`'s columns for each completed trial, best first; a trial on
+        the front of two objectives is marked.
+
+        Args:
+            top: keep the best `top` trials; all when None.
+
+        Returns:
+            One dict per trial, its column name -> value.
+        """
+        front = {t.number for t in self.front} if len(self.study.directions) > 1 else set()
+        rows = []
+        for trial in self.completed[:top]:
+            row = {**trial.user_attrs["row"], "recipe": f"#{trial.number} {describe(trial.params)}"}
+            if front:
+                row["front"] = "yes" if trial.number in front else ""
+            rows.append(row)
+        return rows
+
+
+def sweep(
+    target: str | None = None,
+    domain: str | None = None,
+    *,
+    space: Mapping[str, Any] | str | Path | None = None,
+    recipe: Recipe | None = None,
+    task: Task | None = None,
+    search: Search | None = None,
+    out: str | Path | None = None,
+    progress: bool = False,
+    **settings: Any,
+) -> Sweep:
+    """Search for the recipe that fits `target` over `domain` best, on Optuna, and refit it.
+
+    Args:
+        target: text, as for `nnfit.fit` (a formula, or a data file's path), so that workers in
+            other processes can read it.
+        domain: text, as for `nnfit.fit`.
+        space: recipe fields mapped to choices or ranges over the default space, or a space file
+            (YAML or TOML).
+        recipe: the base each trial changes; nnfit's default recipe when None.
+        task: what is fitted and where.
+        search: how the sweep searches (`nnfit.search.Search`).
+        out: the sweep's folder; the next nnfit-sweeps/NNN-name when None.
+        progress: log each trial as it ends.
+        **settings: any Task, Recipe or Search field (``trials=40, trial_budget=5, workers=2,
+            storage="postgresql://..."``).
+
+    Returns:
+        The `Sweep`: its study, and `best`, the best trial refit on the same data and evaluated
+        on the test split.
+
+    Raises:
+        NnfitError: bad input, a bad space, or a database that cannot be reached.
+    """
+    the_plan, folder, created = plan(
+        target, domain, space=space, recipe=recipe, task=task, search=search, out=out, **settings
+    )
+    return conclude(the_plan, folder, the_plan.search.workers, created, progress)
+
+
+def resume(folder: str | Path, workers: int | None = None, progress: bool = False) -> Sweep:
+    """Go on with the sweep in `folder` until its trials are done, then refit its best anew."""
+    the_plan = read_plan(folder)
+    return conclude(the_plan, Path(folder), workers or the_plan.search.workers, False, progress)
+
+
+def conclude(the_plan: Plan, folder: Path, workers: int, first: bool, progress: bool = False) -> Sweep:
+    """Run the workers (`first`: see `run_workers`), refit the best trial into `folder`/best and
+    write `folder`/sweep.html."""
+
+    run_workers(the_plan, workers, first, progress)
+    result = Sweep(the_plan.open(the_plan.recipe.seed), folder)
+    if result.completed:
+        best = min(result.front, key=lambda t: (t.values[0], t.number))
+        recipe = the_plan.space.recipe(Objective.base_of(the_plan), optuna.trial.FixedTrial(best.params)).fixed()
+        rng = np.random.default_rng(recipe.seed)
+        prepared = data.prepare(the_plan.task, rng)
+        result.best = fit_into(folder / "best", prepared, the_plan.task, recipe, rng, overwrite=True)
+        for name in BEST_EXPORTS:  # ready to use without nnfit; ONNX needs its extra: nnfit export best --format onnx
+            result.best.export(folder / "best" / f"model{EXPORT_FORMATS[name]}", name)
+    write_html(result, folder / "sweep.html")
+    return result
+
+
+def show(folder: str | Path | None = None, storage: str | None = None, study: str | None = None) -> Sweep:
+    """The sweep in `folder`, or the study `study` in the database `storage`, as it stands."""
+    if folder is not None:
+        the_plan = read_plan(folder)
+        storage, study = the_plan.storage, the_plan.study
+    if storage is None or study is None:
+        raise NnfitError("give a sweep folder, or --storage URL with --study NAME")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        where = open_storage(storage, Search().heartbeat)
+        names = sorted(s.study_name for s in optuna.get_all_study_summaries(where, include_best_trial=False))
+        if study not in names:
+            raise NnfitError(f"no study named {study!r} in that storage — it holds: {', '.join(names) or 'none'}")
+        return Sweep(optuna.load_study(study_name=study, storage=where), Path(folder) if folder else None)

@@ -1,0 +1,126 @@
+"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision, compilation."""
+
+import numpy as np
+import pytest
+from linear_task import LINEAR, RNG, X, Y, train
+
+from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length
+from nnfit.recipe import Recipe
+
+
+def mse(network, params):
+    return float(np.mean((np.asarray(network(params, X)) - Y) ** 2))
+
+
+def test_each_epoch_is_a_permutation():
+    plan = BatchPlan(n=100, batch=10, steps_per_epoch=10, seed=0)
+    rows = plan.rows(0, 30)
+    for epoch in range(3):
+        np.testing.assert_array_equal(np.sort(rows[10 * epoch : 10 * (epoch + 1)].ravel()), np.arange(100))
+    assert not np.array_equal(rows[:10], rows[10:20])  # shuffled anew each epoch
+
+
+def test_batch_plan_does_not_depend_on_chunking():
+    whole = BatchPlan(100, 8, 12, seed=4).rows(0, 50)
+    plan = BatchPlan(100, 8, 12, seed=4)
+    pieces = np.concatenate([plan.rows(0, 7), plan.rows(7, 30), plan.rows(37, 13)])
+    np.testing.assert_array_equal(whole, pieces)
+
+
+@pytest.mark.parametrize(
+    "total, every, length",
+    [
+        (20_000, 250, 250),
+        (19_200, 250, 256),
+        (50, 250, 50),
+        (1000, 300, 250),
+        (7919, 250, 250),  # 7919 is prime
+    ],
+)
+def test_chunks_divide_the_run_where_they_can(total, every, length):
+    assert chunk_length(total, every) == length
+
+
+def test_repeat_batch_uses_the_same_rows_every_step():
+    rows = BatchPlan(100, 10, 10, seed=0, repeat=True).rows(5, 20)
+    assert (rows == rows[0]).all()
+
+
+def test_same_seed_same_weights_any_chunk_length():
+    _, a = train(Recipe(steps=300, eval_every=300, early_stopping=False))
+    _, b = train(Recipe(steps=300, eval_every=70, early_stopping=False))
+    for la, lb in zip(a, b):
+        np.testing.assert_allclose(la["w"], lb["w"], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "optimizer, lr, bound",
+    [
+        ("adam", 0.05, 1e-3),
+        ("adamw", 0.05, 1e-3),
+        ("sgd", 0.1, 1e-3),
+        ("nadam", 0.05, 1e-3),
+        ("lbfgs", 1.0, 1e-3),
+        ("rmsprop", 0.03, 3e-3),  # at a constant rate it hovers at its noise floor: 3.7e-4 measured
+    ],
+)
+def test_every_optimizer_fits_a_linear_target(optimizer, lr, bound):
+    recipe = Recipe(optimizer=optimizer, lr=lr, schedule="constant", steps=400, early_stopping=False)
+    _, params = train(recipe)
+    assert mse(LINEAR, params) < bound
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "step", "exponential", "inverse-time", "plateau", "one-cycle"])
+def test_every_schedule_trains(schedule):
+    recipe = Recipe(schedule=schedule, lr=0.05, decay=0.001, decay_steps=200, steps=600, early_stopping=False)
+    trainer, params = train(recipe)
+    assert mse(LINEAR, params) < 1e-2
+    lrs = [r["lr"] for r in trainer.callbacks[0].records]
+    assert all(0 < lr <= 0.05 * (1 + 1e-6) for lr in lrs)
+
+
+def test_checks_between_chunks_read_a_fixed_number_of_validation_rows():
+    """So that their cost does not grow with the data: rows past CHECK_ROWS are never read."""
+    x_val = RNG.uniform(-1, 1, (CHECK_ROWS + 1000, 2))
+    y_val = 3 * x_val[:, :1] - 2 * x_val[:, 1:] + 0.5
+    y_val[CHECK_ROWS:] = 1e6  # would dominate the validation loss if read
+    trainer, params = train(Recipe(steps=100, eval_every=100, early_stopping=False), x_val=x_val, y_val=y_val)
+    event = trainer.callbacks[0].records[-1]
+    error = np.asarray(LINEAR(params, x_val[:CHECK_ROWS])) - y_val[:CHECK_ROWS]
+    np.testing.assert_allclose(event["val_loss"], np.mean(error**2), rtol=1e-4)
+
+
+def test_budget_stops_training_within_it():
+    trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), budget=0.5)
+    records = trainer.callbacks[0].records
+    assert trainer.stop_reason.startswith("time budget spent at step") and trainer.step < 10**7
+    # the loop stops when one more chunk as long as the last would pass the budget; on a loaded
+    # machine the final chunk can run a little longer than that one (measured once: 0.5005 s)
+    assert records[-1]["elapsed"] <= 0.5 * 1.2
+
+
+def test_a_paced_run_spreads_its_schedule_over_the_budget():
+    recipe = Recipe(budget=1.0, lr=0.01, eval_every=50, early_stopping=False)
+    # the same step compiled first (up to 1.2 s on a loaded machine), so that the budget paces steps alone
+    train(recipe.replace(budget=None, steps=50))
+    trainer, _ = train(recipe)
+    records = trainer.callbacks[0].records
+    assert trainer.total_steps is None and trainer.stop_reason.startswith("time budget spent at step")
+    progress = np.array([r["progress"] for r in records])
+    elapsed = np.array([r["elapsed"] for r in records])
+    np.testing.assert_allclose(progress, elapsed / 1.0, atol=1e-9)
+    assert 0.8 <= progress[-1] <= 1.0  # the run ends within a chunk of the budget
+    # cosine from 0.01 down towards 1 % of it, read at the progress of each chunk's last step
+    lrs = np.array([r["lr"] for r in records])
+    assert lrs[0] == pytest.approx(0.01, rel=0.05) and lrs[-1] < 0.1 * 0.01
+    assert np.all(np.diff(lrs) <= 1e-12)
+
+
+def test_float64_trains_in_float64():
+    _, params = train(Recipe(dtype="float64", steps=50, early_stopping=False))
+    assert params[0]["w"].dtype == np.float64
+
+
+def test_no_validation_set():
+    trainer, _ = train(Recipe(steps=100, early_stopping=False), x_val=None, y_val=None)
+    assert trainer.callbacks[0].records[-1]["val_loss"] is None

@@ -1,0 +1,26 @@
+"""nnfit.metrics: every metric against its definition, over several outputs."""
+
+import numpy as np
+import pytest
+
+from nnfit.metrics import metrics
+
+
+def test_metrics_match_their_definitions():
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    pred = np.array([1.0, 2.0, 3.0, 6.0])
+    m = metrics(y, pred)
+    rmse = np.sqrt(4 / 4)
+    assert m["n"] == 4
+    assert m["rmse"] == pytest.approx(rmse, rel=1e-12)
+    assert m["rrmse"] == pytest.approx(rmse / np.std(y), rel=1e-12)
+    assert m["mae"] == pytest.approx(0.5, rel=1e-12)
+    assert m["max_abs_error"] == pytest.approx(2.0, rel=1e-12)
+    assert m["r2"] == pytest.approx(1 - 4 / np.sum((y - y.mean()) ** 2), rel=1e-12)
+
+
+def test_metrics_average_over_outputs():
+    y = np.stack([np.arange(5.0), 10 * np.arange(5.0)], axis=1)
+    m = metrics(y, y + [[1.0, 0.0]])
+    assert m["rmse"] == pytest.approx(0.5)
+    assert m["max_abs_error"] == pytest.approx(1.0)
