@@ -335,14 +335,8 @@ def _network_probe(
     width = coordinates.width or X.shape[1]
     network = Network.build("mlp", width, y.shape[1], probe.widths, probe.activation, probe.output_activation)
     recipe = probe.replace(input_scaling=ins, output_scaling=outs, groups=grouped)
-    trainer = Trainer(network, recipe, (), limit)
-    params = trainer.train(
-        coordinates.inputs(X),
-        coordinates.targets(X, y),
-        coordinates.inputs(X_val),
-        coordinates.targets(X_val, y_val),
-        jax.random.key(probe.seed),
-    )
+    trainer = Trainer(network, recipe, (), limit, coordinates)
+    params = trainer.train_on(rows, jax.random.key(probe.seed))
 
     def predict(inputs: np.ndarray) -> np.ndarray:
         with jax.enable_x64(recipe.dtype == "float64"):

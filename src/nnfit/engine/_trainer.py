@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from ..data import Split
 from ..recipe import Recipe
 from ..units import Coordinates
 from . import _backend as backend
@@ -58,7 +59,7 @@ class Trainer:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The network as it stands, at X (n, d): predictions (n, k) in the user's units (the data's
-        as given to `run` without `scalers`), the members' mean for an ensemble. For callbacks that
+        as given to `train` without `coordinates`), the members' mean for an ensemble. For callbacks that
         draw the fit while it trains; once compiled, a few milliseconds for a thousand rows of a small network."""
         if self.params is None:
             raise RuntimeError("the trainer has no parameters before training begins")
@@ -95,6 +96,30 @@ class Trainer:
         for callback in self.callbacks:
             if type(callback).__name__ in state["callbacks"]:
                 callback.load_state_dict(state["callbacks"][type(callback).__name__])
+
+    def train_on(self, split: Split, key: jax.Array, resume: dict[str, Any] | None = None) -> Params:
+        """`train` on the training rows of `split`, checked on its validation rows, both carried from
+        the user's units into the network's by the trainer's `coordinates`.
+
+        Args:
+            split: the rows, in the user's units.
+            key: the random key of the network's initialisation.
+            resume: a state from `state()` to go on from.
+
+        Returns:
+            The final parameters, as `train` returns them.
+        """
+        coordinates = self.coordinates
+        if coordinates is None:
+            raise RuntimeError("a trainer without coordinates trains on rows already in the network's units")
+        return self.train(
+            coordinates.inputs(split.X_train),
+            coordinates.targets(split.X_train, split.y_train),
+            coordinates.inputs(split.X_val),
+            coordinates.targets(split.X_val, split.y_val),
+            key,
+            resume,
+        )
 
     def train(
         self,

@@ -92,7 +92,7 @@ class Problem:
         target, domain, dataset, task = self.target, self.domain, self.dataset, self.task
         queries = parse_points(task.query, target.inputs) if task.query else np.empty((0, len(target.inputs)))
         split = dataset.split
-        X_train, y_train, X_val, y_val = split.X_train, split.y_train, split.X_val, split.y_val
+        X_train, y_train = split.X_train, split.y_train
         if recipe.groups == "on" and self.groups is None:
             raise RecipeError("groups=on, but the target has none — use groups=auto or off")
         groups = self.groups if recipe.groups == "on" else None
@@ -136,14 +136,7 @@ class Problem:
             coordinates,
         )
         start = time.perf_counter()
-        params = trainer.train(
-            coordinates.inputs(X_train),
-            coordinates.targets(X_train, y_train),
-            coordinates.inputs(X_val),
-            coordinates.targets(X_val, y_val),
-            jax.random.key(recipe.seed),
-            resume,
-        )
+        params = trainer.train_on(split, jax.random.key(recipe.seed), resume)
         seconds = time.perf_counter() - start
         resumed = {"resumed_from": int(resume["step"])} if resume else {}
         result = Fit(
