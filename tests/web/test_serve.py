@@ -89,6 +89,8 @@ def test_two_runs_are_compared(page):
         set_field(page, "steps", steps)
         fit_formula(page, "sin(x)", {"x": ("0", "6")})
         finished(page, ended(page))
+    # the list is redrawn when a fit ends: wait for both runs to be listed as complete
+    page.wait_for_function("document.querySelectorAll('#run-list input[type=checkbox]:enabled').length === 2")
     for box in page.locator("#run-list input[type=checkbox]").all():
         box.check()
     page.click("#compare")

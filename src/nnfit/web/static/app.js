@@ -468,11 +468,15 @@ async function addPoint() {
 async function refreshRuns() {
   const runs = await api("GET", "/api/runs");
   const list = $("run-list");
+  // The list is redrawn whenever a fit ends: the runs the user has ticked stay ticked.
+  const ticked = new Set([...list.querySelectorAll("input:checked")].map((box) => box.value));
+  const updateCompare = () => { $("compare").disabled = list.querySelectorAll("input:checked").length < 2; };
   list.replaceChildren(element("tr", {}, ...["", "run", "target", "status", "test rRMSE", "seconds"].map((h) => element("th", { text: h }))));
   for (const run of runs) {
     const box = element("input", { type: "checkbox", value: run.name, "aria-label": `select ${run.name}` });
     box.disabled = run.status !== "complete";
-    box.onchange = () => { $("compare").disabled = list.querySelectorAll("input:checked").length < 2; };
+    box.checked = !box.disabled && ticked.has(run.name);
+    box.onchange = updateCompare;
     const open = element("button", { type: "button", class: "apply", text: run.name });
     open.disabled = run.status !== "complete";
     open.onclick = () => openRun(run.name);
@@ -480,6 +484,7 @@ async function refreshRuns() {
       element("td", {}, box), element("td", {}, open), element("td", { text: run.target ?? "—" }),
       element("td", { text: run.status }), element("td", { text: number(run.test_rrmse) }), element("td", { text: number(run.seconds) })));
   }
+  updateCompare();
 }
 
 async function compare() {
