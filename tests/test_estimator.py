@@ -94,3 +94,21 @@ def test_parameters_are_the_recipe_fields():
     assert set(NNFitRegressor().get_params()) == set(Recipe.params()) | {"validation_fraction"}
     with pytest.raises(TypeError, match="unexpected keyword argument 'hiden'"):
         NNFitRegressor(hiden=(3,))
+
+
+def test_predictions_come_with_intervals_on_request():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (400, 2))
+    y = X[:, 0] - 2 * X[:, 1] + rng.normal(0, 0.1, 400)
+    model = NNFitRegressor(steps=500, hidden=(16,)).fit(X, y)
+    inside = rng.uniform(-0.9, 0.9, (50, 2))
+    prediction, lower, upper = model.predict(inside, return_interval=True)
+    assert prediction.shape == lower.shape == upper.shape == (50,)
+    np.testing.assert_array_equal(prediction, model.predict(inside))
+    assert np.all(lower < prediction) and np.all(prediction < upper)
+    # the noise is 0.1: a 90 % interval is about 2 x 1.64 x 0.1 wide (measured 0.36)
+    assert 0.2 <= np.median(upper - lower) <= 0.8
+    _, narrow, _ = model.predict(inside, return_interval=0.5)
+    assert np.all(narrow > lower)
+    _, far, _ = model.predict(np.array([[5.0, 5.0]]), return_interval=True)
+    assert np.isnan(far).all()  # past the box the validation rows calibrate

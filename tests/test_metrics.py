@@ -1,9 +1,9 @@
-"""nnfit.metrics: every metric against its definition, over several outputs."""
+"""nnfit.metrics: every metric against its definition, over several outputs, and how intervals held."""
 
 import numpy as np
 import pytest
 
-from nnfit.metrics import metrics
+from nnfit.metrics import interval_metrics, metrics
 
 
 def test_metrics_match_their_definitions():
@@ -24,3 +24,13 @@ def test_metrics_average_over_outputs():
     m = metrics(y, y + [[1.0, 0.0]])
     assert m["rmse"] == pytest.approx(0.5)
     assert m["max_abs_error"] == pytest.approx(1.0)
+
+
+def test_interval_metrics_count_the_values_held_and_leave_out_the_points_beyond():
+    y = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+    lower = np.array([[0.5], [2.5], [2.0], [3.9], [np.nan]])
+    upper = np.array([[1.5], [3.0], [4.0], [4.1], [np.nan]])
+    measured = interval_metrics(y, lower, upper)
+    assert measured == {"coverage": 0.75, "width": pytest.approx(0.75), "beyond": 1}  # widths 1, 0.5, 2, 0.2
+    assert interval_metrics(y[:1], lower[:1], upper[:1]) == {"coverage": 1.0, "width": 1.0}
+    assert interval_metrics(y[4:], lower[4:], upper[4:]) == {"beyond": 1}

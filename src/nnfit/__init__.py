@@ -12,9 +12,7 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from . import _moved
-
-__version__ = "0.8.0"  # the one place the version is written (pyproject reads it)
+__version__ = "0.9.0"  # the one place the version is written (pyproject reads it)
 
 # public name -> the package or module that exports it; no module may share a public name, or
 # importing it would replace the name on the package (tests/test_api.py checks)
@@ -82,7 +80,6 @@ if TYPE_CHECKING:
     from .recipe import Recipe
     from .sweeps import Sweep, sweep
     from .task import Task
-_moved.install()  # the module paths of 0.7, as aliases for one release
 
 
 def __getattr__(name: str):

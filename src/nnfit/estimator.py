@@ -8,7 +8,7 @@ Its parameters are the Recipe's fields (one table, `nnfit.recipe`) plus `validat
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -82,19 +82,33 @@ class NNFitRegressor(RegressorMixin, BaseEstimator):
         self.fit_: Fit = Conductor(target, _domain(X, inputs), dataset, Task(), recipe, rng).fit()
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions in the units of y.
+    @overload
+    def predict(self, X: Any, return_interval: Literal[False] = False) -> np.ndarray: ...
+    @overload
+    def predict(self, X: Any, return_interval: Literal[True] | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+    def predict(
+        self, X: Any, return_interval: bool | float = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Predictions in the units of y, and with `return_interval` their prediction intervals
+        (`Fit.predict_interval`: split conformal on the validation rows).
 
         Args:
             X: inputs (n, d), as at fit.
+            return_interval: True for intervals at the `coverage` parameter (0.9), or a coverage in
+                (0, 1) such as 0.95.
 
         Returns:
-            (n,) for a 1-D y at fit, else (n, k).
+            (n,) for a 1-D y at fit, else (n, k); with `return_interval`, (predictions, lower, upper),
+            each of that shape, the bounds NaN at rows beyond the box the intervals were calibrated in.
         """
         check_is_fitted(self, "fit_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        predictions = self.fit_.predict(X)
-        return predictions.ravel() if self._y_1d else predictions
+        shaped = (lambda a: a.ravel()) if self._y_1d else (lambda a: a)
+        if return_interval is False:
+            return shaped(self.fit_.predict(X))
+        coverage = None if return_interval is True else float(return_interval)
+        lower, upper = self.fit_.predict_interval(X, coverage)
+        return shaped(self.fit_.predict(X)), shaped(lower), shaped(upper)
 
 
 def _domain(X: np.ndarray, names: tuple[str, ...]) -> Domain:

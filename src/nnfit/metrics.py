@@ -3,6 +3,8 @@ choice measures. NumPy alone, so that the command line starts without the engine
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 METRICS = ("rmse", "rrmse", "mae", "max_abs_error", "r2")
@@ -13,12 +15,19 @@ HEADINGS = {
     "max_abs_error": "max |err|",
     "r2": "R²",
     "spread": "spread",
+    "coverage": "coverage",
+    "width": "width",
 }
 
 
-def table_keys(members: int) -> list[str]:
-    """The metric columns of a summary table: the spread too for an ensemble."""
-    return [*METRICS, *(["spread"] if members > 1 else [])]
+INTERVAL_METRICS = ("coverage", "width")  # `interval_metrics`: how the prediction intervals held
+
+
+def table_keys(members: int, evaluation: Mapping[str, Mapping[str, float]] = {}) -> list[str]:
+    """The metric columns of a summary table of `evaluation` (set -> metrics): the spread too for an
+    ensemble, and the intervals' coverage and width where they were measured."""
+    intervals = any("coverage" in m for m in evaluation.values())
+    return [*METRICS, *(["spread"] if members > 1 else []), *(INTERVAL_METRICS if intervals else ())]
 
 
 SHELL_SAMPLES = 2000  # points per extrapolation shell: rRMSE to about 2 significant digits
@@ -45,4 +54,29 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         "mae": float(np.abs(error).mean()),
         "max_abs_error": float(np.abs(error).max()),
         "r2": float(r2.mean()),
+    }
+
+
+def percent(share: float) -> str:
+    """A share as a user reads it: 0.9 -> "90%", 0.999 -> "99.9%"."""
+    return f"{100 * share:.4g}%"
+
+
+def interval_metrics(y_true: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> dict[str, float]:
+    """How prediction intervals held the truth on a set of points: `coverage`, the share of values
+    (n, k) within [lower, upper], and `width`, the median of upper - lower, both averaged over outputs.
+
+    Points whose bounds are NaN lie beyond the reach the intervals were calibrated to: they are
+    counted as `beyond` and left out of both. Empty when every point is beyond.
+    """
+    y_true = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
+    calibrated = ~np.isnan(lower).any(axis=1) & ~np.isnan(upper).any(axis=1)
+    beyond: dict[str, float] = {"beyond": int((~calibrated).sum())} if not calibrated.all() else {}
+    if not calibrated.any():
+        return beyond
+    y, lo, hi = y_true[calibrated], lower[calibrated], upper[calibrated]
+    return {
+        "coverage": float(np.mean((y >= lo) & (y <= hi))),
+        "width": float(np.median(hi - lo, axis=0).mean()),
+        **beyond,
     }

@@ -228,6 +228,14 @@ class Recipe(Settings):
         "one network is the fastest answer; several cost little more in one vmapped step when the spread matters",
         gt=0,
     )
+    coverage: float = setting(
+        0.9,
+        "float",
+        "the share of new points each prediction interval should hold, inside the domain and around it",
+        "90 %: the usual conformal level, wide enough to trust and narrow enough to use",
+        gt=0,
+        lt=1,
+    )
     stop_on_error: bool = setting(
         True,
         "bool",
@@ -275,8 +283,8 @@ class Recipe(Settings):
             )
         if self.ensemble > 1 and self.optimizer == "lbfgs":
             raise RecipeError(
-                "'ensemble' needs a first-order optimizer; L-BFGS's line search runs one model at a "
-                "time — use --optimizer adam, or --ensemble 1"
+                "'ensemble' needs a first-order optimizer; L-BFGS's line search runs one "
+                "model at a time — use --optimizer adam, or --ensemble 1"
             )
         if self.epochs is not None and self.steps is not None:
             raise RecipeError(f"give 'epochs' or 'steps', not both; got epochs={self.epochs}, steps={self.steps}")
@@ -299,7 +307,6 @@ class Recipe(Settings):
 
     def fixed(self) -> Recipe:
         """This recipe as `--no-auto` trains it.
-
         Returns:
             The recipe with every field left at auto set to its fixed default.
         """
@@ -331,7 +338,6 @@ class Recipe(Settings):
 
         Args:
             n_train: training rows.
-
         Returns:
             The steps, from `steps` or `epochs`; None when a time budget sets the length.
         """
@@ -346,7 +352,6 @@ class Recipe(Settings):
 
         Args:
             n_train: training rows.
-
         Returns:
             `batch_size`, never more than the rows; every row for L-BFGS.
         """
@@ -357,7 +362,6 @@ class Recipe(Settings):
 
         Args:
             n_train: training rows.
-
         Returns:
             The number of batches of `batch(n_train)` rows in them.
         """

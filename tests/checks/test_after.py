@@ -23,3 +23,16 @@ def test_data_file_raises_no_alarm(tmp_path):
     a, b = rng.uniform(-1, 1, 4000), rng.uniform(0, 2, 4000)
     pd.DataFrame({"a": a, "b": b, "y": np.sin(2 * a) * b}).to_csv(tmp_path / "d.csv", index=False)
     assert alarms(nnfit.fit(str(tmp_path / "d.csv")).findings) == []
+
+
+def test_intervals_that_held_far_fewer_points_than_asked_are_a_warning():
+    from dataclasses import replace
+
+    from nnfit.checks import interval_findings
+
+    fit = nnfit.fit("x", domain="x=0:1", samples=200, steps=50)
+    measured = {"test": {"coverage": 0.88}, "1-1.5x": {"coverage": 0.91}, "1.5-2x": {"coverage": 0.62}}
+    (finding,) = interval_findings(replace(fit, evaluation=measured))
+    assert (finding.code, finding.severity) == ("intervals", "warning")
+    assert finding.seen == "the 90% prediction intervals held 62% on 1.5-2x: they are too narrow there"
+    assert interval_findings(replace(fit, evaluation={"test": {"coverage": 0.81}})) == []  # within 10 points of 90 %

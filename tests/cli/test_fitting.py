@@ -159,10 +159,13 @@ def test_predict_points_and_input_file(cli, tmp_path):
     table = cli("predict", "run", "0.5,0.5; 3,0")
     assert table.code == 0, table.err
     assert "OUTSIDE" in table.out and "1 of 2 points lie outside the training domain" in table.out
+    assert "90% interval" in table.out and "beyond (5×)" in table.out  # (3, 0) lies 5 half-widths out
+    assert "1 of 2 points lie beyond 2× the domain's half-widths from its centre" in table.out
     pd.DataFrame({"y": [0.5, 0.1], "x": [0.5, 0.2]}).to_csv(tmp_path / "points.csv", index=False)
     rows = json.loads(cli("predict", "run", "--input", "points.csv", "--json").out)
     assert [r["point"] for r in rows] == [[0.5, 0.5], [0.2, 0.1]]
     assert rows[0]["truth"] == [0.75] and abs(rows[0]["prediction"][0] - 0.75) < 0.1
+    assert rows[0]["lower"][0] < rows[0]["prediction"][0] < rows[0]["upper"][0] and rows[0]["reach"] == 0.0
 
 
 def test_data_file_with_edges_holdout(cli, tmp_path):

@@ -1,4 +1,5 @@
-"""The Fit: predictions in the user's units from any input shape, queries marked inside or outside, metrics on every set, the linear weights, and an ensemble's mean and spread."""
+"""The Fit: predictions in the user's units from any input shape, with their intervals, queries marked inside or
+outside, metrics on every set, the linear weights, and an ensemble's mean and spread."""
 
 import numpy as np
 import pandas as pd
@@ -165,3 +166,39 @@ def test_linear_ensemble_weights_are_the_members_mean():
 def test_lbfgs_cannot_train_an_ensemble():
     with pytest.raises(RecipeError, match="'ensemble' needs a first-order optimizer"):
         nnfit.Recipe(optimizer="lbfgs", ensemble=2)
+
+
+def test_each_prediction_has_an_interval_around_it_in_user_units_and_none_past_twice_the_domain(quadratic):
+    X = np.array([[45.0, 100.0], [120.0, 500.0], [150.0, 1600.0], [200.0, 2000.0]])
+    lower, upper = quadratic.predict_interval(X)
+    prediction = quadratic.predict(X)
+    assert lower.shape == upper.shape == (4, 1)
+    assert np.all(lower[:2] < prediction[:2]) and np.all(prediction[:2] < upper[:2])
+    # the error grows outward: the interval 1.4 half-widths out is wider than the one inside
+    assert (upper - lower)[1, 0] > 10 * (upper - lower)[0, 0]
+    np.testing.assert_allclose(quadratic.reach(X), [0.8, 1.4, 2.2, 3.0])  # x = 50 ± 50, y = 500 ± 500
+    assert quadratic.calibrated_reach() == 2.0 and np.isnan(lower[2:]).all() and np.isnan(upper[2:]).all()
+    narrower, wider = quadratic.predict_interval(X[:2], coverage=0.5)
+    assert np.all(wider - narrower < upper[:2] - lower[:2])
+
+
+def test_a_coverage_outside_zero_and_one_names_itself(quadratic):
+    with pytest.raises(NnfitError, match="coverage 1.2 is not a share between 0 and 1"):
+        quadratic.predict_interval([[1.0, 2.0]], coverage=1.2)
+
+
+def test_every_set_reports_how_many_of_its_points_the_intervals_held(quadratic):
+    for name, (X, y) in quadratic.points.items():
+        measured = quadratic.evaluation[name]
+        lower, upper = quadratic.predict_interval(X)
+        assert measured["coverage"] == pytest.approx(np.mean((y >= lower) & (y <= upper)))
+        assert measured["width"] == pytest.approx(np.median(upper - lower))
+        # 90 % asked; measured 0.89 to 0.91 on 400 to 2000 points: within 3 standard deviations
+        assert 0.84 <= measured["coverage"] <= 0.96, name
+
+
+def test_the_query_table_gives_each_point_its_interval_or_says_it_is_beyond(quadratic):
+    inside, far = quadratic.queries
+    assert inside.lower is not None and inside.lower[0] < inside.prediction[0] < inside.upper[0]
+    assert far.lower is None and far.reach == 3.0
+    assert far.interval_text() == "beyond (3×)"

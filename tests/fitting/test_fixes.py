@@ -6,8 +6,9 @@ from doctor_corpus import CORPUS, SECOND, SEEDS, example
 import nnfit
 from nnfit.checks import Finding
 
-# Codes whose fix is no change of the recipe: where to train or to trust the fit, or noise in the data.
-ADVICE = {"extrapolation", "noisy-data"}
+# Codes whose fix is no change of the recipe's accuracy: where to train or to trust the fit, noise in the
+# data, or intervals the held-out rows cannot calibrate.
+ADVICE = {"extrapolation", "noisy-data", "intervals"}
 
 
 BROKEN = {

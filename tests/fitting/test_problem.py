@@ -6,7 +6,7 @@ import pytest
 
 from nnfit import data
 from nnfit.fitting import Problem
-from nnfit.metrics import metrics
+from nnfit.metrics import interval_metrics, metrics
 from nnfit.recipe import Recipe
 from nnfit.task import Task
 
@@ -25,7 +25,7 @@ def test_a_decided_recipe_is_trained_as_given_and_measured_on_the_test_split():
     assert fit.recipe == DECIDED.fixed() and fit.choice is None
     assert fit.info["steps"] == 300 and fit.info["n_train"] == len(problem.dataset.train)
     X, y = problem.dataset.split.X_test, problem.dataset.split.y_test
-    expected = metrics(y, fit.predict(X))
+    expected = metrics(y, fit.predict(X)) | interval_metrics(y, *fit.predict_interval(X))
     assert fit.evaluation["test"] == pytest.approx(expected, rel=1e-12)
     assert set(fit.evaluation) == {"test", "1-1.5x", "1.5-2x"}
 

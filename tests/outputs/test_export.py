@@ -60,3 +60,26 @@ def predict_from_json(model: dict, X: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):  # exp of the columns left linear is not used
             outputs.append(np.where(y_pivot != 0, np.exp(y) * y_pivot, y))
     return np.mean(outputs, axis=0) * factor
+
+
+def test_the_numpy_module_and_json_give_the_fits_intervals(fitted, tmp_path):
+    import importlib.util
+
+    X = np.concatenate([points(fitted), fitted.domain.grown(3.0).hi[None]])  # the last past the 2x box
+    lower, upper = fitted.predict_interval(X)
+    (module_path, _) = fitted.export(tmp_path / "model.py")
+    spec = importlib.util.spec_from_file_location("exported_model", module_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    low, high = module.predict_interval(X)
+    assert module.COVERAGE == fitted.recipe.coverage
+    # the same points past the calibrated reach: the last, and any an integer input's rounding puts past 2x
+    np.testing.assert_array_equal(np.isnan(low), np.isnan(lower))
+    calibrated = ~np.isnan(lower).any(axis=1)
+    assert np.isnan(lower[-1]).all() and calibrated.mean() > 0.9
+    assert_matches(low[calibrated], fitted, X[calibrated], expected=lower[calibrated])
+    assert_matches(high[calibrated], fitted, X[calibrated], expected=upper[calibrated])
+    (json_path,) = fitted.export(tmp_path / "model.json")
+    intervals = json.loads(json_path.read_text())["intervals"]
+    assert intervals["coverage"] == fitted.recipe.coverage and intervals["reaches"][-1] == 2.0
+    np.testing.assert_allclose(intervals["half_widths"], fitted.calibration.table(fitted.recipe.coverage))

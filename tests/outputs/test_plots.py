@@ -65,7 +65,21 @@ def test_curve_draws_truth_prediction_domain_and_queries(fits):
     assert (x.min(), x.max()) == (fit.domain.grown(2).lo[0], fit.domain.grown(2).hi[0])
     np.testing.assert_allclose(line(ax, "prediction").get_ydata(), fit.predict(x[:, None])[:, 0])
     np.testing.assert_allclose(line(ax, "truth").get_ydata(), x**2 + x)
-    np.testing.assert_array_equal(ax.collections[0].get_offsets()[:, 0], [20, 1500])  # the query points
+    drawn = {artist.get_label(): artist for artist in ax.collections}
+    np.testing.assert_array_equal(drawn["query points"].get_offsets()[:, 0], [20, 1500])
+
+
+def test_curve_draws_the_intervals_as_a_band_open_beyond_their_reach(fits):
+    fit = fits["1d"]
+    (ax,) = plots.curve(fit).axes
+    band = next(artist for artist in ax.collections if artist.get_label() == "90% interval")
+    x = line(ax, "prediction").get_xdata()
+    lower, upper = fit.predict_interval(x[:, None])
+    # the band's outline runs along the upper bounds and back along the lower ones, where they exist
+    outline = band.get_paths()[0].vertices
+    inside = (x >= fit.domain.lo[0]) & (x <= fit.domain.hi[0])
+    assert np.all(np.isin(upper[inside, 0], outline[:, 1])) and np.all(np.isin(lower[inside, 0], outline[:, 1]))
+    assert fit.calibrated_reach() == 2.0 and not np.isnan(upper).any()  # the grid ends at the 2x box: all calibrated
 
 
 def test_heatmaps_draw_truth_prediction_and_error(fits):

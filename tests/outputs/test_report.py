@@ -60,4 +60,5 @@ def test_a_law_found_answers_the_query_points_beside_the_network(tmp_path):
     result = nnfit.fit("x**2 + x", domain="x=1:1000", samples=1000, steps=50, discover=True, query="20; 1500")
     page = (result.save(tmp_path / "run") / "report.html").read_text()
     assert "<th>f by law</th>" in page
-    assert f"<td>1500</td><td>{result.queries[1].prediction[0]:.6g}</td><td>2.2515e+06</td><td>2.2515e+06</td>" in page
+    query = result.queries[1]
+    assert f"<td>1500</td><td>{query.prediction[0]:.6g}</td><td>{query.interval_text()}</td><td>2.2515e+06</td>" in page

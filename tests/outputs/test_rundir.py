@@ -43,6 +43,8 @@ def test_loaded_run_predicts_identically_after_a_move(result, tmp_path):
         np.testing.assert_array_equal(loaded.points[name][1], y)
     assert [q.inside for q in loaded.query("1,0; 5,5")] == [True, False]
     assert loaded.query("2,1")[0].truth == (2.0, 1.0)  # a formula target is rebuilt
+    np.testing.assert_array_equal(loaded.predict_interval(POINTS)[0], result.predict_interval(POINTS)[0])
+    assert loaded.queries == result.queries  # with their intervals and reaches
 
 
 def test_existing_run_is_not_touched(result, tmp_path):

@@ -33,6 +33,7 @@ def script(name: str):
         ("checkpoint_cost", ["--every", "0.01", "--steps", "500", "--repeats", "1"], {"writing_share", "slowdown"}),
         ("formula_suite", ["--only", "ideal-gas", "--fixed"], {"formulas", "summary"}),
         ("data_suite", ["--only", "iris petal width"], {"iris petal width"}),
+        ("intervals", ["--only", "spring-energy", "--skip-data"], {"formulas", "data", "summary"}),
         ("scaling", ["--samples", "1000", "--steps", "300", "--inputs"], {"samples", "inputs"}),
         ("playground_stream", ["--repeats", "1", "--steps", "200"], {"cases", "default_first_update_s"}),
         (

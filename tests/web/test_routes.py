@@ -89,6 +89,10 @@ def test_a_fit_streams_its_training_then_its_run_is_complete(client, runs):
     assert [r["step"] for r in records] == [r["step"] for r in run["history"]]  # every check reached the page
     assert run["evaluation"]["test"]["rrmse"] == listed[0]["test_rrmse"]
     assert [q["inside"] for q in run["queries"]] == [True, False]
+    lower, upper = run["live"]["lower"], run["live"]["upper"]  # the band in the fit plot, out to 2x the domain
+    assert len(lower) == len(run["live"]["fit"]) and None not in lower and None not in upper
+    middle = len(lower) // 2
+    assert lower[middle] < run["live"]["fit"][middle] < upper[middle]
     assert run["command"].startswith("nnfit fit 'sin(x)' --domain x=0:6")
     assert "shape.png" in run["figures"] and "report.html" in run["files"]
     assert client.get(f"/runs/{name}/report.html").text.startswith("<!DOCTYPE html>")

@@ -52,6 +52,9 @@ def test_a_formula_fits_live_and_ends_accurate(page):
     assert result["test"] <= 2e-3  # measured 3.1e-5
     assert variance(page, "#loss-plot") > DRAWN
     assert variance(page, "#fit-plot") > DRAWN
+    # the finished fit is drawn with its intervals: a band around the network
+    traces = page.evaluate("document.getElementById('fit-plot').data.map((t) => [t.name || '', t.fill || ''])")
+    assert ["90% interval", "tonexty"] in traces
 
 
 def test_the_seed_000_recipe_is_mended_by_clicking_its_fixes(page):

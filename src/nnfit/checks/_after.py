@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from ..auto import WEIGHT_DECAY
 from ..data import Dataset, Target
 from ..engine import Network
-from ..metrics import metrics
+from ..metrics import metrics, percent
 from ..recipe import Recipe
 from ..task import Task
 from . import _shape as shape
@@ -24,8 +25,10 @@ from ._codes import (
     NOISE_SHARE,
     OVERFIT_FLOOR,
     OVERFIT_RATIO,
+    UNDERCOVERAGE,
     UNDERFIT_GAP,
     UNDERFIT_RRMSE,
+    USUAL_COVERAGES,
 )
 from ._findings import Finding, Fix, either, longer, narrower, short, toward_usual, wider
 
@@ -92,7 +95,7 @@ def after(result: Fit, dataset: Dataset) -> list[Finding]:
         findings += shape.oscillation(recipe, result.task, result.target, result.domain, len(X_train), v)
         noisy = shape.noisy(noise, t, v) if noise is not None else []
         findings += _fitness(recipe, result.task, result.target, t, v, noise=noise, at_floor=bool(noisy)) + noisy
-    return findings + _extrapolation(result.evaluation)
+    return findings + _extrapolation(result.evaluation) + interval_findings(result)
 
 
 def _constant(recipe: Recipe, spread: float) -> list[Finding]:
@@ -148,3 +151,36 @@ def _extrapolation(evaluation: dict[str, dict]) -> list[Finding]:
     )
     fix = "trust predictions only inside the domain, or train on a wider --domain"
     return [Finding("extrapolation", "note", seen, fix, "after")]
+
+
+def interval_findings(result: Fit) -> list[Finding]:
+    """Prediction intervals that could not be calibrated at all (too few held-out rows for the
+    coverage: a note, the fit itself is sound), or that held UNDERCOVERAGE or more below the asked
+    coverage on some set (a warning)."""
+    coverage = result.recipe.coverage
+    if result.calibration is not None and result.calibrated_reach() == 0:
+        rows = int((result.calibration.band == 0).sum())
+        least = math.ceil(coverage / (1 - coverage) - 1e-9)
+        seen = (
+            f"no prediction interval could be calibrated: {rows} held-out rows inside the domain, and "
+            f"{percent(coverage)} intervals need at least {least}"
+        )
+        # the highest usual coverage those rows can give: the ⌈(n + 1)·c⌉-th of n errors must exist
+        reachable = [c for c in USUAL_COVERAGES if math.ceil((rows + 1) * c - 1e-9) <= rows and c < coverage]
+        fewer = either(
+            Fix.to("coverage", reachable[0], was=coverage) if reachable else None,
+            Fix("hold out more rows for validation (--split 0.8,0.1,0.1)"),
+        )
+        return [Finding("intervals", "note", seen, stage="after", **fewer)]
+    short = [
+        (n, m["coverage"]) for n, m in result.evaluation.items() if m.get("coverage", 1.0) < coverage - UNDERCOVERAGE
+    ]
+    if not short:
+        return []
+    sets = ", ".join(f"{percent(held)} on {name}" for name, held in short)
+    seen = f"the {percent(coverage)} prediction intervals held {sets}: they are too narrow there"
+    fix = (
+        "read those intervals as too narrow; calibrate on more held-out rows (a larger validation share in "
+        "--split), or on rows drawn like the points you predict at"
+    )
+    return [Finding("intervals", "warning", seen, fix, "after")]

@@ -27,6 +27,8 @@ UNDERFIT_GAP = 1.5
 OVERFIT_RATIO = 2.0
 OVERFIT_FLOOR = 0.01
 EXTRAPOLATION_RATIO = 10.0
+UNDERCOVERAGE = 0.1
+USUAL_COVERAGES = (0.99, 0.95, 0.9, 0.8, 0.5)  # offered, highest first, where too few rows give the one asked
 FEW_ROWS_PER_INPUT = 100
 LR_FACTOR = 30.0
 LR_POOR = 0.3
@@ -240,6 +242,16 @@ CHECKS = (
         ("before", "after"),
         "query points outside the training domain, or errors on the extrapolation shells far above those inside",
         {"EXTRAPOLATION_RATIO": "a shell error 10x the in-domain error: the fit must not be trusted there"},
+    ),
+    Check(
+        "intervals",
+        ("after",),
+        "prediction intervals that could not be calibrated (too few held-out rows for the coverage), or that "
+        "held far fewer of a set's points than the coverage asked",
+        {
+            "UNDERCOVERAGE": "10 points below the asked coverage (80 % of a set's points for 90 %): well past "
+            "the 1-2 points a calibrated set of 500 points or more strays by chance"
+        },
     ),
 )
 CODES = tuple(check.code for check in CHECKS)

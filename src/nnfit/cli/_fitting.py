@@ -249,7 +249,7 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
         click.echo(json.dumps([q.to_dict() for q in queries], indent=2))
         return
     console = tables.console()
-    tables.print_queries(console, result.inputs, result.outputs, queries, result.laws)
+    tables.print_queries(console, result, queries)
     outside = sum(not q.inside for q in queries)
     if outside:
         console.print(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from ..metrics import HEADINGS, table_keys
+from ..metrics import HEADINGS, percent, table_keys
 
 if TYPE_CHECKING:
     from ..checks import Finding
@@ -39,7 +39,7 @@ def print_summary(result: Fit, path: Path) -> None:
         f"({info['n_params']} parameters, {info['n_train']} training samples)"
     )
     table = Table(box=None, header_style="bold")
-    keys = table_keys(result.members)
+    keys = table_keys(result.members, result.evaluation)
     for column in ("where", "set", "points", *(HEADINGS[k] for k in keys)):
         table.add_column(column, justify="left" if column in ("where", "set") else "right")
     undefined = []
@@ -53,7 +53,7 @@ def print_summary(result: Fit, path: Path) -> None:
     if undefined:
         out.print(f"the target is undefined (NaN or inf) at {', '.join(undefined)}; those are left out")
     if result.queries:
-        print_queries(out, result.inputs, result.outputs, result.queries, result.laws)
+        print_queries(out, result, result.queries)
     for k, law in enumerate(result.laws):
         print_law(out, law, result.output_evaluation(k))
     print_findings(out, result.findings)
@@ -93,20 +93,17 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
             console.print(f"      tried {line}")
 
 
-def print_queries(
-    console: Console,
-    inputs: Sequence[str],
-    outputs: Sequence[str],
-    queries: Sequence[Query],
-    laws: Sequence[Discovery] = (),
-) -> None:
-    """Predictions at the query points beside the truth, marked inside or OUTSIDE the domain, and
-    beside them what each law claimed (`Fit.laws`) gives there."""
-    claimed = [law for law in laws if law.expression is not None]
+def print_queries(console: Console, result: Fit, queries: Sequence[Query]) -> None:
+    """Predictions at the query points with their intervals, beside the truth, marked inside or
+    OUTSIDE the domain, and beside them what each law claimed (`Fit.laws`) gives there. A point
+    beyond the reach the intervals were calibrated to gets none, and a line says why."""
+    claimed = [law for law in result.laws if law.expression is not None]
+    coverage = result.recipe.coverage
     table = Table(box=None, header_style="bold", title="query points", title_justify="left")
     for column in (
-        *inputs,
-        *outputs,
+        *result.inputs,
+        *result.outputs,
+        f"{percent(coverage)} interval",
         *(f"{law.output} by law" for law in claimed),
         "true",
         "abs err",
@@ -121,9 +118,22 @@ def print_queries(
         where = "inside" if q.inside else "[bold yellow]OUTSIDE[/]"
         by_law = (f"{law.predict(q.point)[0]:.6g}" for law in claimed)
         table.add_row(
-            *(f"{v:g}" for v in q.point), *(f"{v:.6g}" for v in q.prediction), *by_law, truth, abs_err, rel_err, where
+            *(f"{v:g}" for v in q.point),
+            *(f"{v:.6g}" for v in q.prediction),
+            q.interval_text(),
+            *by_law,
+            truth,
+            abs_err,
+            rel_err,
+            where,
         )
     console.print(table)
+    beyond = [q for q in queries if q.lower is None and q.reach is not None]
+    if beyond and result.calibration is not None:
+        console.print(
+            f"{len(beyond)} of {len(queries)} points lie beyond {result.calibrated_reach():g}× the domain's "
+            "half-widths from its centre, where the intervals end: no interval is claimed there"
+        )
 
 
 def print_rows(console: Console, rows: Sequence[Mapping[str, object]], title: str) -> None:

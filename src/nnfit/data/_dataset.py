@@ -52,7 +52,8 @@ class Split:
 class Dataset:
     """Samples X (n, d) and y (n, k) in float64 with the row indices of each split.
 
-    `holdout` holds named extrapolation sets taken from the data (``--holdout edges``).
+    `holdout` holds named extrapolation sets taken from the data (``--holdout edges``), and
+    `calibration` the rows held out beside them to calibrate the prediction intervals beyond the box.
     """
 
     X: np.ndarray
@@ -63,6 +64,7 @@ class Dataset:
     val: np.ndarray
     test: np.ndarray
     holdout: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    calibration: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @cached_property
     def split(self) -> Split:
@@ -226,12 +228,16 @@ def read(
     if len(X) < MIN_ROWS:
         raise DataError(f"{path} has {len(X)} rows; at least {MIN_ROWS} are needed to train and test")
 
-    holdout_sets = {}
+    holdout_sets, calibration = {}, {}
     if holdout == "edges":
         lo, hi = X.min(axis=0), X.max(axis=0)
         margin = EDGE_FRACTION * (hi - lo)
         inner = np.all((X >= lo + margin) & (X <= hi - margin), axis=1)
-        holdout_sets["edges"] = (X[~inner], y[~inner])
+        # half the edge rows measure the fit beyond its box, the other half calibrate its intervals there
+        edges = rng.permutation(np.flatnonzero(~inner))
+        measured, calibrating = np.sort(edges[: (len(edges) + 1) // 2]), np.sort(edges[(len(edges) + 1) // 2 :])
+        holdout_sets["edges"] = (X[measured], y[measured])
+        calibration["edges"] = (X[calibrating], y[calibrating])
         X, y = X[inner], y[inner]
     elif holdout != "none":
         raise DataError(f"unknown holdout {holdout!r}; use 'none' or 'edges'")
@@ -246,5 +252,5 @@ def read(
             )
         intervals.append(Interval(name, lo, hi, bool(np.all(X[:, i] == np.round(X[:, i])))))
     target = Target.from_data(str(path), inputs, outputs)
-    dataset = Dataset(X, y, tuple(inputs), tuple(outputs), *split_rows(len(X), split, rng), holdout=holdout_sets)
+    dataset = Dataset(X, y, tuple(inputs), tuple(outputs), *split_rows(len(X), split, rng), holdout_sets, calibration)
     return Prepared(target, Domain(tuple(intervals)), dataset)

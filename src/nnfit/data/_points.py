@@ -18,6 +18,10 @@ class Query:
     prediction: tuple[float, ...]
     truth: tuple[float, ...] | None
     inside: bool
+    # the prediction interval's bounds per output; None beyond the reach its intervals are calibrated to
+    lower: tuple[float, ...] | None = None
+    upper: tuple[float, ...] | None = None
+    reach: float | None = None  # how far from the box's centre, in its half-widths (`nnfit.intervals.reach`)
 
     @property
     def abs_error(self) -> float | None:
@@ -40,7 +44,23 @@ class Query:
             "abs_error": self.abs_error,
             "rel_error": self.rel_error,
             "inside": self.inside,
+            "lower": list(self.lower) if self.lower is not None else None,
+            "upper": list(self.upper) if self.upper is not None else None,
+            "reach": self.reach,
         }
+
+    def interval_text(self) -> str:
+        """The interval per output, "[lo, hi]", or how far out a point beyond the calibrated reach lies."""
+        if self.lower is None or self.upper is None:
+            return f"beyond ({self.reach:.4g}×)" if self.reach is not None else "—"
+        return ", ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in zip(self.lower, self.upper))
+
+    @property
+    def covered(self) -> bool | None:
+        """Whether the truth lies within the interval; None where either is unknown."""
+        if self.truth is None or self.lower is None or self.upper is None:
+            return None
+        return bool(np.all((np.subtract(self.truth, self.lower) >= 0) & (np.subtract(self.upper, self.truth) >= 0)))
 
 
 def parse_points(text: str, inputs: tuple[str, ...]) -> np.ndarray:

@@ -4,7 +4,8 @@ for on the fit's `Problem`, and the better of them kept.
 A `Conductor` makes each decision in a method of its own, in this order: `choose` the fields left
 at auto (or take them from the checkpoint of a resumed run), `draw_rows` where the best probe erred,
 `train_with_rival` (a choice the probes can get wrong trains beside its default side), `retry` a
-network that learned noisy rows by heart with a penalty, and `settle` against the linear baseline.
+network that learned noisy rows by heart with a penalty, `settle` against the linear baseline, and
+`calibrate` the intervals of measured rows on errors out of fold when the validation rows are few.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from ..auto import WEIGHT_DECAY, Choice, affordable, as_linear, choose, decided, denser_rows, doubted, overfitted, sized
 from ..auto import settle as settled
-from ..checks import ordered
+from ..checks import interval_findings, ordered
 from ..config import split_settings
 from ..data import Dataset, Domain, Split, Target
 from ..engine import INTERRUPTED, Callback, Halt
@@ -30,7 +31,8 @@ from ..recipe import Recipe
 from ..task import Task
 from ..units import Groups, find_groups
 from ._fit import Fit
-from ._problem import Decided, Problem
+from ._folds import needs_folds, out_of_fold_errors
+from ._problem import Decided, Problem, evaluation
 
 # Of a time budget, the share left after training for evaluation and the doctor's checks, so that
 # the fit ends within it (they took 0.1-0.2 s after a 10 s run).
@@ -89,7 +91,7 @@ class Conductor:
             self.recipe = self.recipe.replace(weight_decay=self.recipe.weight_decay or 0.0)
         # a stream of its own for the rows drawn where the probe erred: a resumed run, which reads them
         # from its checkpoint, then goes on with the same numbers as one never stopped
-        self.rival_rng, self.denser_rng = rng.spawn(2)
+        self.rival_rng, self.denser_rng, self.fold_rng = rng.spawn(3)
         self.groups = _groups(target, self.recipe, split.X_train)
         self.choice: Choice | None = None  # the automatic recipe's choice, as it stands
         self.decided = Decided()  # what a checkpoint keeps of the decisions made before training
@@ -111,6 +113,7 @@ class Conductor:
         result = self.train_with_rival(problem)
         result = self.retry(problem, result)
         result = self.settle(problem, result)
+        result = self.calibrate(problem, result)
         if not self.resumed and self.choice is not None:
             result.choice = self.choice.to_dict()
             result.info["choice_seconds"] = self.choice.seconds
@@ -223,6 +226,27 @@ class Conductor:
         result.findings = ordered(
             result.findings + [f for f in network.findings if f.stage != "after" and f.code not in seen]
         )
+        return result
+
+    def calibrate(self, problem: Problem, result: Fit) -> Fit:
+        """Measured rows whose validation rows are too few to calibrate the intervals inside the
+        domain on their own: every training and validation row's error out of fold does, and each
+        set's coverage is measured again. Skipped where the budget has no time left for five fits."""
+        if not self.measured or result.calibration is None or _interrupted(result):
+            return result
+        if not needs_folds(self.dataset, result.recipe):
+            return result
+        if self.budget is not None and (self.left() or 0.0) < 2 * result.info["seconds"]:
+            return result
+        started = time.perf_counter()
+        scores = out_of_fold_errors(problem, result.recipe, self.fold_rng, self.left())
+        result.info["fold_seconds"] = time.perf_counter() - started
+        result.calibration = result.calibration.with_box(scores)
+        result.evaluation = evaluation(result, self.dataset, self.rng)  # data: nothing is drawn anew
+        if result.queries:
+            result.queries = result.query(np.array([q.point for q in result.queries]))
+        findings = [f for f in result.findings if f.code != "intervals"]
+        result.findings = ordered(findings + interval_findings(result))
         return result
 
 

@@ -15,6 +15,7 @@ from ..checks import Finding
 from ..data import Domain, Query, Target, parse_points
 from ..engine import Network
 from ..errors import NnfitError
+from ..intervals import Calibration, check_coverage, reach
 from ..laws import Discovery
 from ..metrics import metrics
 from ..recipe import Recipe
@@ -50,6 +51,8 @@ class Fit:
     info: dict[str, Any] = field(default_factory=dict, repr=False)  # steps, seconds, stop reason: not reproducible
     # with Task.discover, the closed form searched for each output (`nnfit.discover`), in output order
     laws: list[Discovery] = field(default_factory=list, repr=False)
+    # held-out errors by reach, behind `predict_interval`; None for a run saved before intervals
+    calibration: Calibration | None = field(default=None, repr=False)
     run_dir: Path | None = None
 
     def __repr__(self) -> str:
@@ -130,6 +133,74 @@ class Fit:
         mean = outputs.mean(axis=0)
         return (mean, outputs.std(axis=0)) if return_spread else mean
 
+    def predict_interval(self, X: Any, coverage: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Prediction intervals at X, in the user's units: split-conformal, calibrated inside the
+        domain and on the rings around it out to `calibrated_reach` (`nnfit.intervals`).
+
+        Args:
+            X: points, as `predict` takes them.
+            coverage: the share of new points each interval should hold; the recipe's (0.9) when None.
+
+        Returns:
+            The lower and upper bounds (n, k) around `predict(X)`; NaN at points beyond the
+            calibrated reach, where no interval is claimed.
+
+        Raises:
+            NnfitError: points `predict` would refuse, a coverage outside (0, 1), or a run saved
+                before nnfit measured intervals.
+        """
+        X = self._as_inputs(X)
+        half = self.half_width(X, coverage)
+        prediction = self.predict(X)
+        return prediction - half, prediction + half
+
+    def half_width(self, X: Any, coverage: float | None = None) -> np.ndarray:
+        """Half the width of the prediction intervals at X, without predicting there.
+
+        Args:
+            X: points, as `predict` takes them.
+            coverage: as `predict_interval` takes it.
+
+        Returns:
+            The half-widths (n, k), in the user's units; NaN beyond the calibrated reach.
+
+        Raises:
+            NnfitError: as `predict_interval`.
+        """
+        return self._calibration().half_width(self.domain, self._as_inputs(X), self._coverage(coverage))
+
+    def reach(self, X: Any) -> np.ndarray:
+        """How far each point lies from the centre of the domain, in its half-widths along the input
+        farthest out: ≤ 1 inside, 2 on the edge of the box grown twice.
+
+        Args:
+            X: points, as `predict` takes them.
+
+        Returns:
+            The reach of each point (n,).
+        """
+        return reach(self.domain, self._as_inputs(X))
+
+    def calibrated_reach(self, coverage: float | None = None) -> float:
+        """How far from the domain's centre the intervals are calibrated, in its half-widths: 2 for a
+        formula, 1 for data (about 1.1 with `--holdout edges`).
+
+        Args:
+            coverage: as `predict_interval` takes it.
+
+        Returns:
+            The reach; 0 when no interval can be given.
+        """
+        return self._calibration().calibrated_reach(self._coverage(coverage))
+
+    def _calibration(self) -> Calibration:
+        if self.calibration is None:
+            raise NnfitError("this run was saved before nnfit measured intervals — fit it again to get them")
+        return self.calibration
+
+    def _coverage(self, coverage: float | None) -> float:
+        return check_coverage(self.recipe.coverage if coverage is None else coverage)
+
     def spread(self, X: Any) -> np.ndarray:
         """How much an ensemble's members disagree, in the user's units.
 
@@ -187,13 +258,14 @@ class Fit:
         return {name: metrics(y[:, output], self.predict(X)[:, output]) for name, (X, y) in self.points.items()}
 
     def query(self, points: Any) -> list[Query]:
-        """The prediction at each point, beside the truth where the target is known.
+        """The prediction at each point with its interval, beside the truth where the target is known.
 
         Args:
             points: text (``"45,100; 200,2000"``, in input order) or points as `predict` takes them.
 
         Returns:
-            A `Query` per point: prediction, truth, errors, and whether it lies inside the domain.
+            A `Query` per point: prediction, interval (none beyond the calibrated reach), truth, errors,
+            reach, and whether it lies inside the domain.
 
         Raises:
             NnfitError: a point that cannot be read, or of the wrong length.
@@ -201,9 +273,20 @@ class Fit:
         X = parse_points(points, self.inputs) if isinstance(points, str) else self._as_inputs(points)
         predictions = self.predict(X)
         truths = self.target(X) if self.target.known else [None] * len(X)
+        # a run saved before intervals has none to give: no bounds, and no reach to say they end at
+        half = self.half_width(X) if self.calibration is not None else np.full(predictions.shape, np.nan)
+        reaches = reach(self.domain, X) if self.calibration is not None else [None] * len(X)
         return [
-            Query(tuple(map(float, x)), tuple(map(float, p)), None if t is None else tuple(map(float, t)), bool(i))
-            for x, p, t, i in zip(X, predictions, truths, self.domain.contains(X))
+            Query(
+                tuple(map(float, x)),
+                tuple(map(float, p)),
+                None if t is None else tuple(map(float, t)),
+                bool(i),
+                None if np.isnan(h).any() else tuple(map(float, p - h)),
+                None if np.isnan(h).any() else tuple(map(float, p + h)),
+                None if r is None else float(r),
+            )
+            for x, p, t, i, h, r in zip(X, predictions, truths, self.domain.contains(X), half, reaches)
         ]
 
     def linear_weights(self) -> tuple[np.ndarray, np.ndarray]:

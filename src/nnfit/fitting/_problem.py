@@ -17,7 +17,8 @@ from ..checks import Watch, after, before, ordered
 from ..data import SHELLS, Dataset, Domain, Target, parse_points
 from ..engine import AccuracyTarget, Callback, Checkpointer, EarlyStopping, History, Network, Trainer
 from ..errors import RecipeError
-from ..metrics import SHELL_SAMPLES, metrics
+from ..intervals import calibrate
+from ..metrics import SHELL_SAMPLES, interval_metrics, metrics
 from ..recipe import Recipe
 from ..task import Task
 from ..units import Coordinates, Groups
@@ -69,6 +70,7 @@ class Problem:
         checkpoints: Path | None = None,
         resume: dict[str, Any] | None = None,
         decided: Decided | None = None,
+        measured: bool = True,
     ) -> Fit:
         """A recipe with every field decided, trained for at most `budget` seconds, evaluated and
         diagnosed.
@@ -82,6 +84,8 @@ class Problem:
                 that a run resumed from such a state (`resume`) goes on with both.
             resume: a checkpoint's state to go on from.
             decided: what the fit decided before training.
+            measured: evaluate, calibrate and diagnose the trained network; False for a fit that
+                only predicts (the folds of `nnfit.fitting._folds`).
 
         Returns:
             The Fit, evaluated, its findings the doctor's.
@@ -161,6 +165,9 @@ class Problem:
                 "n_train": len(X_train),
             },
         )
+        if not measured:
+            return result
+        result.calibration = calibrate(result.predict, target, domain, dataset, recipe.seed)
         result.evaluation = evaluation(result, dataset, rng)
         if len(queries):
             result.queries = result.query(queries)
@@ -190,6 +197,8 @@ def evaluation(result: Fit, dataset: Dataset, rng: np.random.Generator) -> dict[
             sets[name] = metrics(y, prediction)
             if result.members > 1:  # how much the members disagree there, in the target's units
                 sets[name]["spread"] = float(spread.mean())
+            half = result.half_width(X)
+            sets[name].update(interval_metrics(y, prediction - half, prediction + half))
         if name in undefined:
             sets[name] = {"n": len(X), **sets.get(name, {}), "undefined": undefined[name]}
     result.points = {name: (X, y) for name, (X, y) in measured.items() if len(X)}

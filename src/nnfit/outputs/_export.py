@@ -20,6 +20,7 @@ import numpy as np
 
 from .._outfiles import format_of, fresh, onnx, onnx_model
 from ..fitting import Fit
+from ..intervals import Calibration
 from ..units import Scaler
 from ._rundir import describe
 
@@ -60,7 +61,8 @@ def to_json(fit: Fit) -> dict:
     + y_scaler.shift, and y = exp(y) * pivot where y_scaler.pivot is non-zero; averaged over the
     members. With "groups" (the target's, see nnfit.units._groups), x is first replaced by its features:
     with l = log(max(x / pivot, floor)) (pivot 1 where 0), the kept columns of x, then exp(l @ powers);
-    and y is multiplied at the end by exp(l @ factor)."""
+    and y is multiplied at the end by exp(l @ factor). "intervals" holds the prediction intervals' table
+    by cell (`_intervals`): y ± the half-widths of x's cell."""
     scaler = lambda s: {
         "kind": s.kind,
         "shift": s.shift.tolist(),
@@ -76,7 +78,26 @@ def to_json(fit: Fit) -> dict:
             {"groups": {k[7:]: np.asarray(v).tolist() for k, v in fit.groups.to_arrays().items()}} if fit.groups else {}
         ),
         "members": [[{"w": w[m].tolist(), "b": b[m].tolist()} for w, b in layers(fit)] for m in range(fit.members)],
+        **(
+            {"intervals": {k: v.tolist() for k, v in _intervals(fit.calibration, fit.recipe.coverage).items()}}
+            if fit.calibration
+            else {}
+        ),
         "recipe": fit.recipe.to_dict(),
+    }
+
+
+def _intervals(calibration: Calibration, coverage: float) -> dict[str, np.ndarray]:
+    """The prediction intervals at `coverage`, as a table by cell: a point x (d,) lies in band b, the
+    first whose reach is at least r = max_i |x_i - c_i| / h_i less 1e-9 (c and h the domain's centres
+    and half-widths; b = 0 inside the box), and past face 2 i + (x_i > c_i) of the input i farthest
+    out (face 0 inside); it takes the half-widths (k,) `half_widths[b, face]`; none beyond the last band."""
+    table = calibration.table(coverage)
+    calibrated = ~np.isnan(table).any(axis=(1, 2))
+    return {
+        "coverage": np.array(coverage),
+        "reaches": np.asarray(calibration.reaches)[calibrated],
+        "half_widths": table[calibrated],
     }
 
 
@@ -97,6 +118,11 @@ def _numpy_arrays(fit: Fit) -> dict[str, np.ndarray]:
         "x_pivot": np.asarray(fit.x_scaler.pivot),
         "y_pivot": np.asarray(fit.y_scaler.pivot),
         **(fit.groups.to_arrays() if fit.groups is not None else {}),
+        **(
+            {f"interval_{k}": v for k, v in _intervals(fit.calibration, fit.recipe.coverage).items()}
+            if fit.calibration
+            else {}
+        ),
     }
     for i, (w, b) in enumerate(layers(fit)):
         arrays[f"w{i}"], arrays[f"b{i}"] = w, b

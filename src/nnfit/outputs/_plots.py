@@ -16,6 +16,8 @@ import sympy
 
 from ..errors import NnfitError
 from ..fitting import Fit
+from ..intervals import reach
+from ..metrics import percent
 
 if TYPE_CHECKING:  # matplotlib itself loads with the first figure: `nnfit fit` loads it on a free core
     from matplotlib.axes import Axes
@@ -117,6 +119,7 @@ def curve(fit: Fit) -> Figure:
     if fit.target.known:
         ax.plot(x[:, 0], fit.target(x)[:, 0], color="black", label="truth")
     ax.plot(x[:, 0], fit.predict(x)[:, 0], color="tab:blue", linestyle="--", label="prediction")
+    band(ax, fit, x, x[:, 0])
     ax.axvspan(fit.domain.lo[0], fit.domain.hi[0], color="tab:green", alpha=0.12, label="training domain")
     for edge in (*fit.domain.grown(1.5).lo, *fit.domain.grown(1.5).hi):
         ax.axvline(edge, color="tab:gray", linestyle=":", linewidth=1)
@@ -188,11 +191,23 @@ def slices(fit: Fit) -> Figure:
         if fit.target.known:
             ax.plot(X[:, i], fit.target(X)[:, 0], color="black", label="truth")
         ax.plot(X[:, i], fit.predict(X)[:, 0], color="tab:blue", linestyle="--", label="prediction")
+        band(ax, fit, X, X[:, i])
         ax.axvspan(fit.domain.lo[i], fit.domain.hi[i], color="tab:green", alpha=0.12)
         ax.set(xlabel=name, ylabel=fit.outputs[0])
     fig.axes[0].legend(fontsize=8)
     fig.suptitle("slices through the centre of the domain")
     return fig
+
+
+def band(ax: Axes, fit: Fit, X: np.ndarray, along: np.ndarray) -> None:
+    """The first output's prediction intervals at the points X (n, d) drawn as a band over `along`
+    (n,), left open beyond the reach they were calibrated to; nothing for a run saved without them."""
+    if fit.calibration is None:
+        return
+    lower, upper = fit.predict_interval(X)
+    ax.fill_between(
+        along, lower[:, 0], upper[:, 0], color="tab:blue", alpha=0.15, label=f"{percent(fit.recipe.coverage)} interval"
+    )
 
 
 def scatter(fit: Fit) -> Figure:
@@ -212,8 +227,7 @@ def scatter(fit: Fit) -> Figure:
 def distance(fit: Fit, X: np.ndarray) -> np.ndarray:
     """How far each point lies outside the training box, in half-widths: 0 inside, 0.5 at the
     1.5x box, 1 at the 2x box."""
-    centre, half = (fit.domain.lo + fit.domain.hi) / 2, (fit.domain.hi - fit.domain.lo) / 2
-    return np.max(np.maximum(np.abs(X - centre) - half, 0.0) / half, axis=1)
+    return np.maximum(reach(fit.domain, X) - 1.0, 0.0)
 
 
 def extrapolation_curve(fit: Fit, bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -239,7 +253,15 @@ def extrapolation(fit: Fit) -> Figure:
     fig = figure(6, 4)
     ax = fig.add_subplot()
     x, values = extrapolation_curve(fit)
-    ax.plot(x, values, marker="o")
+    ax.plot(x, values, marker="o", label="median |error|")
+    if fit.calibration is not None:  # the intervals' half-width per band of reach, in the same units
+        widths = np.median(fit.calibration.table(fit.recipe.coverage), axis=1)  # (bands, k): the faces' median
+        scale = fit.points["test"][1].std(axis=0) if "test" in fit.points else 1.0
+        relative = np.mean(widths / np.where(scale > 0, scale, 1.0), axis=1)
+        edges = np.array([-0.05, *(np.asarray(fit.calibration.reaches) - 1.0)])  # the box's band drawn at 0
+        label = f"{percent(fit.recipe.coverage)} interval half-width (median of the faces)"
+        ax.stairs(relative, edges, color="tab:orange", baseline=None, label=label)
+        ax.legend(fontsize=8)
     ax.set(
         xlabel="distance outside the training domain (half-widths; 0 = inside)",
         ylabel="median |error| / std(y)",

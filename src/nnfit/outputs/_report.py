@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..fitting import Fit
 from ..laws import versus
-from ..metrics import HEADINGS, table_keys
+from ..metrics import HEADINGS, percent, table_keys
 from . import _plots as plots
 
 STYLE = """
@@ -50,7 +50,7 @@ def summary_html(fit: Fit) -> str:
             f"<p>trained {fit.info.get('steps')} steps in {fit.info.get('seconds', 0):.1f} s — "
             f"{_e(str(fit.info.get('stop_reason')))}</p>"
         )
-    keys = table_keys(fit.members)
+    keys = table_keys(fit.members, fit.evaluation)
     rows = "".join(
         f"<tr><td>{'inside' if name == 'test' else 'outside'}</td><td>{_e(name)}</td><td>{m['n']}</td>"
         + "".join(f"<td>{m[k]:.4g}</td>" if k in m else "<td>—</td>" for k in keys)
@@ -64,6 +64,7 @@ def summary_html(fit: Fit) -> str:
         names = (
             *fit.inputs,
             *fit.outputs,
+            f"{percent(fit.recipe.coverage)} interval",
             *(f"{law.output} by law" for law in claimed),
             "true",
             "abs err",
@@ -75,6 +76,7 @@ def summary_html(fit: Fit) -> str:
             "<tr>"
             + "".join(f"<td>{v:g}</td>" for v in q.point)
             + "".join(f"<td>{v:.6g}</td>" for v in q.prediction)
+            + f"<td>{_e(q.interval_text())}</td>"
             + "".join(f"<td>{law.predict(q.point)[0]:.6g}</td>" for law in claimed)
             + f"<td>{', '.join(f'{t:.6g}' for t in q.truth) if q.truth is not None else '—'}</td>"
             + (f"<td>{q.abs_error:.4g}</td>" if q.abs_error is not None else "<td>—</td>")

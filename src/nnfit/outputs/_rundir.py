@@ -1,7 +1,8 @@
 """The run directory: everything needed to reuse, inspect or rerun a fit, written atomically.
 
     recipe.yaml        the task and recipe it ran (`nnfit fit --config RUN/recipe.yaml` reruns it)
-    model.safetensors  weights, scalers; metadata: format version, network, names, domain, target
+    model.safetensors  weights, scalers, the intervals' calibration; metadata: format version, network,
+                       names, domain, target
     metrics.json       evaluation per set, the query table, the findings and what the automatic
                        recipe chose, with its evidence (same recipe and seed: same file)
     history.json       loss and learning rate per validation check
@@ -40,6 +41,7 @@ from ..data import Domain, Interval, Query, Target
 from ..engine import CHECKPOINT_FILE, INTERRUPTED, Network, read_checkpoint
 from ..errors import NnfitError, RunDirError
 from ..fitting import Fit
+from ..intervals import Calibration
 from ..laws import Discovery
 from ..recipe import Recipe
 from ..task import Task
@@ -253,6 +255,9 @@ def load(path: str | Path) -> Fit:
                 tuple(q["prediction"]),
                 tuple(q["truth"]) if q["truth"] is not None else None,
                 q["inside"],
+                tuple(q["lower"]) if q.get("lower") is not None else None,
+                tuple(q["upper"]) if q.get("upper") is not None else None,
+                q.get("reach"),
             )
             for q in metrics["queries"]
         ],
@@ -260,6 +265,7 @@ def load(path: str | Path) -> Fit:
         choice=metrics.get("choice"),
         laws=[Discovery.from_dict(law) for law in metrics.get("laws", [])],
         points=points,
+        calibration=Calibration.from_arrays(tensors),
         info=run,
         run_dir=path,
     )
@@ -277,6 +283,8 @@ def _tensors(fit: Fit) -> dict[str, np.ndarray]:
             tensors[f"{prefix}_pivot"] = np.asarray(scaler.pivot, np.float64)
     if fit.groups is not None:
         tensors.update(fit.groups.to_arrays())
+    if fit.calibration is not None:
+        tensors.update(fit.calibration.to_arrays())
     return tensors
 
 

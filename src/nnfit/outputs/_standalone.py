@@ -1,8 +1,9 @@
 """Predict with an nnfit model using NumPy alone: this file is copied next to its weights (.npz of
 the same name) by ``nnfit export RUN --format numpy``. Inputs and outputs are in the user's units.
 
-    import model              # this file, saved as model.py beside model.npz
-    y = model.predict(X)      # X (n, d) with columns in model.INPUTS order -> y (n, k)
+    import model                           # this file, saved as model.py beside model.npz
+    y = model.predict(X)                   # X (n, d) with columns in model.INPUTS order -> y (n, k)
+    lower, upper = model.predict_interval(X)   # the fit's COVERAGE intervals, each (n, k)
 """
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ INPUTS = tuple(str(name) for name in _W["inputs"])
 OUTPUTS = tuple(str(name) for name in _W["outputs"])
 DOMAIN = {name: (float(lo), float(hi)) for name, lo, hi in zip(INPUTS, _W["domain_lo"], _W["domain_hi"])}
 _LAYERS = int(_W["layers"])
+COVERAGE = float(_W["interval_coverage"]) if "interval_coverage" in _W else None
 
 
 def _gelu(z):  # the tanh approximation, as jax.nn.gelu computes by default
@@ -56,6 +58,26 @@ def predict(X):
         h = hidden(h) if i < _LAYERS - 1 else output(h)
     y = _logged(h.astype(np.float64) * _W["y_scale"] + _W["y_shift"], _W.get("y_pivot"), inverse=True)
     return y.mean(axis=0) * factor
+
+
+def predict_interval(X):
+    """The bounds (n, k) of the prediction intervals at X, each meant to hold a new point's value with
+    probability COVERAGE; NaN at points farther from the domain's centre than the intervals were
+    calibrated (in half-widths of the domain, along the input farthest out)."""
+    if COVERAGE is None:
+        raise ValueError("this model was exported without intervals: export it again with nnfit 0.9 or later")
+    X = np.asarray(X, dtype=np.float64).reshape(-1, len(INPUTS))
+    lo, hi = (np.array([DOMAIN[name][i] for name in INPUTS]) for i in (0, 1))
+    offsets = np.abs(X - (lo + hi) / 2) / ((hi - lo) / 2)  # in half-widths of the domain, per input
+    farthest = offsets.argmax(axis=1)
+    reaches, widths = _W["interval_reaches"], _W["interval_half_widths"]  # (bands,), (bands, faces, k)
+    band = np.searchsorted(reaches, offsets.max(axis=1) - 1e-9, side="left")
+    face = np.where(band == 0, 0, 2 * farthest + (X[np.arange(len(X)), farthest] > ((lo + hi) / 2)[farthest]))
+    half = np.full((len(X), widths.shape[2]), np.nan)
+    known = band < len(reaches)
+    half[known] = widths[band[known], face[known]]
+    y = predict(X)
+    return y - half, y + half
 
 
 def _grouped(X):

@@ -233,6 +233,10 @@ def run(name: str, server: Server) -> dict[str, Any]:
             "fit": fit.predict(grid)[:, 0].tolist(),
             "truth": fit.target(grid)[:, 0].tolist() if fit.target.known else None,
         }
+        if fit.calibration is not None:  # the first output's intervals: null beyond the calibrated reach
+            lower, upper = fit.predict_interval(grid)
+            detail["live"] |= {"lower": lower[:, 0].tolist(), "upper": upper[:, 0].tolist()}
+            detail["live"]["coverage"] = fit.recipe.coverage
     return finite(detail)
 
 

@@ -332,6 +332,10 @@ function drawFit(div, begin, fitValues, truth) {
     const traces = [];
     if (truth) traces.push({ x: axes[0], y: truth, name: "truth", mode: "lines", line: { color: "black" } });
     if (begin.points) traces.push({ x: begin.points.X.map((r) => r[0]), y: begin.points.y, name: "data", mode: "markers", marker: { size: 4, color: "#8893a8" } });
+    if (begin.lower && begin.upper) {  // the finished fit's intervals, open beyond the reach they were calibrated to
+      traces.push({ x: axes[0], y: begin.lower, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
+      traces.push({ x: axes[0], y: begin.upper, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(47, 95, 179, 0.18)", name: `${+(100 * begin.coverage).toPrecision(4)}% interval` });
+    }
     traces.push({ x: axes[0], y: fitValues, name: "network", mode: "lines", line: { color: "#2f5fb3", dash: "dash" } });
     Plotly.react(div, traces, {
       margin: { t: 30, r: 20, b: 40, l: 60 }, title: { text: "the fit over twice the domain (training domain shaded)", font: { size: 13 } },
@@ -395,8 +399,11 @@ function showQueries(run, queries) {
   const header = [...run.inputs, ...run.outputs.map((o) => `${o} predicted`)];
   const known = queries.some((q) => q.truth);
   if (known) header.push(...run.outputs.map((o) => `${o} true`));
-  header.push("inside the domain");
-  table($("queries"), header, queries.map((q) => [...q.point, ...q.prediction, ...(known ? q.truth || [] : []), q.inside ? "yes" : "no"]));
+  header.push("interval", "inside the domain");
+  // the interval per output, or how far out a point lies beyond the reach the intervals were calibrated to
+  const interval = (q) => q.lower ? q.lower.map((lo, k) => `[${number(lo)}, ${number(q.upper[k])}]`).join(", ")
+    : (q.reach === null || q.reach === undefined ? "—" : `beyond (${number(q.reach)}×)`);
+  table($("queries"), header, queries.map((q) => [...q.point, ...q.prediction, ...(known ? q.truth || [] : []), interval(q), q.inside ? "yes" : "no"]));
 }
 
 function showLaws(laws) {
