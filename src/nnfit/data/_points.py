@@ -55,13 +55,6 @@ class Query:
             return f"beyond ({self.reach:.4g}×)" if self.reach is not None else "—"
         return ", ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in zip(self.lower, self.upper))
 
-    @property
-    def covered(self) -> bool | None:
-        """Whether the truth lies within the interval; None where either is unknown."""
-        if self.truth is None or self.lower is None or self.upper is None:
-            return None
-        return bool(np.all((np.subtract(self.truth, self.lower) >= 0) & (np.subtract(self.upper, self.truth) >= 0)))
-
 
 def parse_points(text: str, inputs: tuple[str, ...]) -> np.ndarray:
     """Read ``"45,100; 10,20"`` into an array (n, len(inputs)); raises naming the bad point."""

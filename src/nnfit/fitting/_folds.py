@@ -69,7 +69,7 @@ def out_of_fold_errors(
             dataset, train=kept[n_val:], val=kept[:n_val], test=kept[:0], holdout={}, calibration={}
         )
         fold = dataclasses.replace(problem, dataset=inner)
-        fitted = fold.fit(recipe, np.random.default_rng(seeds[k]), budget=each, measured=False)
+        fitted = fold.fit(recipe, np.random.default_rng(seeds[k]), budget=each, evaluated=False)
         out = rows[folds[k]]
         return np.abs(fitted.predict(dataset.X[out]) - dataset.y[out])
 

@@ -70,7 +70,7 @@ class Problem:
         checkpoints: Path | None = None,
         resume: dict[str, Any] | None = None,
         decided: Decided | None = None,
-        measured: bool = True,
+        evaluated: bool = True,
     ) -> Fit:
         """A recipe with every field decided, trained for at most `budget` seconds, evaluated and
         diagnosed.
@@ -84,7 +84,7 @@ class Problem:
                 that a run resumed from such a state (`resume`) goes on with both.
             resume: a checkpoint's state to go on from.
             decided: what the fit decided before training.
-            measured: evaluate, calibrate and diagnose the trained network; False for a fit that
+            evaluated: evaluate, calibrate and diagnose the trained network; False for a fit that
                 only predicts (the folds of `nnfit.fitting._folds`).
 
         Returns:
@@ -165,7 +165,7 @@ class Problem:
                 "n_train": len(X_train),
             },
         )
-        if not measured:
+        if not evaluated:
             return result
         result.calibration = calibrate(result.predict, target, domain, dataset, recipe.seed)
         result.evaluation = evaluation(result, dataset, rng)

@@ -227,16 +227,20 @@ def run(name: str, server: Server) -> dict[str, Any]:
     }
     grid = live_grid(fit.domain)
     if grid is not None:
+        prediction = fit.predict(grid)[:, 0]
         detail["live"] = {
             "axes": [list(axis) for axis in live_axes(fit.domain)],
             "domain": [[iv.lo, iv.hi] for iv in fit.domain.intervals],
-            "fit": fit.predict(grid)[:, 0].tolist(),
+            "fit": prediction.tolist(),
             "truth": fit.target(grid)[:, 0].tolist() if fit.target.known else None,
         }
         if fit.calibration is not None:  # the first output's intervals: null beyond the calibrated reach
-            lower, upper = fit.predict_interval(grid)
-            detail["live"] |= {"lower": lower[:, 0].tolist(), "upper": upper[:, 0].tolist()}
-            detail["live"]["coverage"] = fit.recipe.coverage
+            half = fit.half_width(grid)[:, 0]
+            detail["live"] |= {
+                "lower": (prediction - half).tolist(),
+                "upper": (prediction + half).tolist(),
+                "coverage": fit.recipe.coverage,
+            }
     return finite(detail)
 
 
