@@ -92,3 +92,11 @@ def test_sin_units_in_float64_keep_full_precision():
 def test_sin_units_start_spread_over_a_period_and_fit_an_oscillation_early(formula, domain, bound):
     fit = nnfit.fit(formula, domain, auto=False, activation="sin", steps=3000)
     assert fit.evaluation["test"]["rrmse"] < bound
+
+
+@pytest.mark.parametrize("rows", [300, 1000, 5000, 70_000])
+def test_a_rows_prediction_does_not_depend_on_the_rows_predicted_beside_it(rows):
+    network = Network((3, 64, 64, 1), "sin")
+    params = network.init(jax.random.key(2))
+    z = np.random.default_rng(0).normal(size=(rows, 3))
+    np.testing.assert_array_equal(network.predict(params, z)[:, :257], network.predict(params, z[:257]))

@@ -54,3 +54,13 @@ def test_a_paced_run_reads_its_cosine_at_its_progress():
         [0.01, 0.01 * (1 + optim.COSINE_FLOOR) / 2, 0.01 * optim.COSINE_FLOOR],
         rtol=1e-4,
     )
+
+
+def test_runs_with_the_same_schedule_share_its_compiled_program():
+    first = optim.LearningRates(Recipe(schedule="cosine", lr=0.01, seed=1), 1000)
+    second = optim.LearningRates(Recipe(schedule="cosine", lr=0.01, seed=2, hidden=(8,)), 1000)
+    other = optim.LearningRates(Recipe(schedule="cosine", lr=0.02), 1000)
+    assert first.schedule is second.schedule and other.schedule is not first.schedule
+    steps = np.arange(0, 1000, 100)
+    np.testing.assert_array_equal(first(steps, steps / 1000), second(steps, steps / 1000))
+    assert other(steps, steps / 1000)[0] == pytest.approx(0.02)

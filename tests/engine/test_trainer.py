@@ -1,10 +1,12 @@
 """The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision, compilation."""
 
+import jax
 import numpy as np
 import pytest
 from linear_task import LINEAR, RNG, X, Y, train
 
-from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length
+from nnfit.engine import Network, Trainer, _trainer
+from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length, padded_rows, programs_for
 from nnfit.recipe import Recipe
 
 
@@ -91,7 +93,10 @@ def test_checks_between_chunks_read_a_fixed_number_of_validation_rows():
 
 
 def test_budget_stops_training_within_it():
-    trainer, _ = train(Recipe(steps=10**7, eval_every=100, early_stopping=False), budget=0.5)
+    recipe = Recipe(steps=10**7, eval_every=100, early_stopping=False)
+    # the same step compiled first (0.64 s alone once on a loaded machine), so that the budget times steps
+    train(recipe.replace(steps=100))
+    trainer, _ = train(recipe, budget=0.5)
     records = trainer.callbacks[0].records
     assert trainer.stop_reason.startswith("time budget spent at step") and trainer.step < 10**7
     # the loop stops when one more chunk as long as the last would pass the budget; on a loaded
@@ -125,3 +130,27 @@ def test_float64_trains_in_float64():
 def test_no_validation_set():
     trainer, _ = train(Recipe(steps=100, early_stopping=False), x_val=None, y_val=None)
     assert trainer.callbacks[0].records[-1]["val_loss"] is None
+
+
+@pytest.mark.parametrize(
+    "n, rows", [(1, 16), (16, 16), (17, 24), (24, 24), (25, 32), (100, 128), (1600, 2048), (8000, 8192)]
+)
+def test_training_rows_are_stored_in_buckets_a_third_apart(n, rows):
+    assert padded_rows(n) == rows
+
+
+def test_the_rows_a_training_set_is_padded_with_are_never_drawn(monkeypatch):
+    recipe = Recipe(steps=200, batch_size=32, seed=3)
+    _, padded = train(recipe)  # 512 rows in 512
+    monkeypatch.setattr(_trainer, "padded_rows", lambda n: 4 * n)  # 1536 rows more, of zeros
+    _, wider = train(recipe)
+    for mine, theirs in zip(jax.tree.leaves(padded), jax.tree.leaves(wider), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_fits_on_sizes_within_one_bucket_share_one_compiled_step():
+    recipe = Recipe(steps=100, batch_size=32, hidden=(8,), activation="gelu", seed=5)
+    network = Network((2, 8, 1), "gelu")
+    for n in (400, 450, 500):  # all stored in 512 rows
+        Trainer(network, recipe).train(X[:n], Y[:n], X[:64], Y[:64], jax.random.key(0))
+    assert programs_for(network, recipe, 32).run_chunk._cache_size() == 1

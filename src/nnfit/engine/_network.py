@@ -60,6 +60,10 @@ _HE = ("relu", "gelu", "silu", "sin")
 PRECISION = jax.lax.Precision.HIGHEST
 # Rows of one compiled forward pass at most: memory stays bounded, and every large input runs one shape.
 PREDICT_CHUNK = 1 << 16
+# Above this many rows a set is padded to a power of four: a row's outputs do not depend on the rows
+# padded beside it there (checked from 304 to 65 536 rows), while below it the product's kernel can
+# change with the rows (a query point's prediction moved by one float32 ulp from 16 to 256 rows).
+PREDICT_ROWS = 1 << 8
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,16 @@ class Network:
     def predict(self, params: Params, z: np.ndarray, members: int = 1) -> np.ndarray:
         """Outputs (members, n, n_out), float64, for inputs z (n, n_in) in scaled units; `params` has a
         leading members axis when members > 1. Compiled, where op by op a sample of 160 000 rows through
-        64-64-64 sin units took 1.6 s against 0.05 s: rows are padded to a power of two (up to
-        PREDICT_CHUNK, then taken a chunk at a time), so that differently sized sets compile a few
-        shapes, not one each. The caller's x64 setting holds, as for `__call__`."""
+        64-64-64 sin units took 1.6 s against 0.05 s: rows are padded to a power of two up to
+        PREDICT_ROWS, a power of four beyond (up to PREDICT_CHUNK, then taken a chunk at a time), so
+        that differently sized sets compile nine shapes at most, not one each. The caller's x64
+        setting holds, as for `__call__`."""
         dtype = jax.tree.leaves(params)[0].dtype
-        size = min(1 << max(len(z) - 1, 15).bit_length(), PREDICT_CHUNK)  # 16 rows at least
+        size = 1 << max(len(z) - 1, 15).bit_length()  # 16 rows at least
+        if size > PREDICT_ROWS:
+            size = PREDICT_ROWS
+            while size < min(len(z), PREDICT_CHUNK):
+                size *= 4
         parts = [np.empty((members, 0, self.sizes[-1]))]
         for start in range(0, len(z), size):
             block = z[start : start + size]

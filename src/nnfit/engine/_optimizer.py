@@ -61,17 +61,34 @@ class LearningRates:
     def __init__(self, recipe: Recipe, total_steps: int | None) -> None:
         length_schedule = total_steps is None and recipe.schedule in LENGTH_SCHEDULES
         self.by_progress = length_schedule and recipe.paced
-        if length_schedule and not recipe.paced:
-            lengths = recipe.DEFAULT_STEPS * 2 ** np.arange(RESTARTS)
-            chosen = optax.join_schedules([schedule(recipe, int(n)) for n in lengths], np.cumsum(lengths)[:-1])
-        else:
-            chosen = schedule(recipe, total_steps or PACE_RESOLUTION)
-        self.schedule = jax.jit(jax.vmap(chosen))
+        restarts = length_schedule and not recipe.paced
+        self.schedule = _compiled_schedule(recipe, None if restarts else total_steps or PACE_RESOLUTION)
 
     def __call__(self, steps: np.ndarray, progress: np.ndarray) -> np.ndarray:
         """Rates (count,) for steps (count,) whose progress through the run is (count,) in [0, 1]."""
         at = np.round(np.clip(progress, 0, 1) * PACE_RESOLUTION) if self.by_progress else steps
         return np.asarray(self.schedule(at.astype(np.int32)))
+
+
+_SCHEDULES: dict[tuple, Callable[..., jax.Array]] = {}
+_SCHEDULES_KEPT = 64
+
+
+def _compiled_schedule(recipe: Recipe, length: int | None) -> Callable[..., jax.Array]:
+    """`schedule(recipe, length)` mapped over an array of steps and compiled, or with `length` None
+    the warm restarts' cycles joined. Kept by the fields a schedule reads, so that the probes, folds
+    and repeated fits of a process reuse one program (each new one costs ~25 ms to compile)."""
+    key = (recipe.schedule, recipe.lr, recipe.decay_steps, recipe.decay_rate, recipe.decay, length)
+    if key not in _SCHEDULES:
+        if length is None:
+            lengths = recipe.DEFAULT_STEPS * 2 ** np.arange(RESTARTS)
+            chosen = optax.join_schedules([schedule(recipe, int(n)) for n in lengths], np.cumsum(lengths)[:-1])
+        else:
+            chosen = schedule(recipe, length)
+        if len(_SCHEDULES) >= _SCHEDULES_KEPT:
+            _SCHEDULES.pop(next(iter(_SCHEDULES)))
+        _SCHEDULES[key] = jax.jit(jax.vmap(chosen))
+    return _SCHEDULES[key]
 
 
 def optimizer(recipe: Recipe) -> optax.GradientTransformationExtraArgs:

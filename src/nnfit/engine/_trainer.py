@@ -147,7 +147,11 @@ class Trainer:
         clock = self._clock = Clock(budget, self.total_steps)
 
         with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(backend.device(recipe.device)):
-            Xd, yd = jnp.asarray(X, dtype), jnp.asarray(y, dtype)
+            # padded to a bucket of rows that the batches never draw from: fits on differently sized
+            # data (folds, a grid search, a session's fits) then share the compiled step
+            rows = padded_rows(n)
+            Xd = jnp.asarray(np.pad(X, ((0, rows - n), (0, 0))), dtype)
+            yd = jnp.asarray(np.pad(y, ((0, rows - n), (0, 0))), dtype)
             has_val = X_val is not None and len(X_val) > 0
             # Checks between chunks see a fixed number of rows, so their cost does not grow with the data;
             # without a validation split the gradient is checked on training rows.
@@ -164,11 +168,17 @@ class Trainer:
                 count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
                 steps = np.arange(self.step, self.step + count)
                 lrs = rates(steps, clock.progress(steps))
-                self.params, self.opt_state, losses = programs.run_chunk(
-                    self.params, self.opt_state, Xd, yd, plan.rows(self.step, count), lrs.astype(dtype)
+                self.params, self.opt_state, losses, (check_loss, grad_norm, check_rrmse) = programs.run_chunk(
+                    self.params,
+                    self.opt_state,
+                    Xd,
+                    yd,
+                    plan.rows(self.step, count),
+                    lrs.astype(dtype),
+                    X_check=Xc,
+                    y_check=yc,
                 )
                 self.step += count
-                check_loss, grad_norm, check_rrmse = programs.check(self.params, Xc, yc)
                 elapsed = clock.lap(count)
                 event = ChunkEnd(
                     self.step,
@@ -241,13 +251,13 @@ class Clock:
 
 
 class Programs(NamedTuple):
-    """What the loop runs: `init(key, dtype)` -> (params, opt_state); the jitted
-    `run_chunk(params, opt_state, X, y, rows (count, batch), lrs (count,))` -> (params, opt_state, losses (count,));
-    the jitted `check(params, X, y)` -> (loss, gradient norm, rRMSE) on a whole set."""
+    """What the loop runs: `init(key, dtype)` -> (params, opt_state), and the jitted
+    `run_chunk(params, opt_state, X, y, rows (count, batch), lrs (count,), *, X_check, y_check)` ->
+    (params, opt_state, losses (count,), (loss, gradient norm, rRMSE) on the check rows after the chunk).
+    The check is compiled into the chunk's program: one compilation per fit instead of two."""
 
     init: Callable
     run_chunk: Callable
-    check: Callable
 
 
 _PROGRAMS: dict[tuple, Programs] = {}
@@ -319,20 +329,26 @@ def build_programs(
         start = lambda key, dtype: jax.vmap(lambda k: init(k, dtype))(jax.random.split(key, recipe.ensemble))
 
     @partial(jax.jit, compiler_options=options)
-    def run_chunk(params, opt_state, X, y, rows, lrs):
+    def run_chunk(params, opt_state, X, y, rows, lrs, *, X_check, y_check):
         def one_step(carry, batch):
             batch_rows, lr = batch
             params, opt_state, loss = step(*carry, X[batch_rows], y[batch_rows], lr)
             return (params, opt_state), jnp.mean(loss)
 
         (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), (rows, lrs))
-        return params, opt_state, losses
+        checked = tuple(jnp.mean(value) for value in score(params, X_check, y_check))  # averaged over members
+        return params, opt_state, losses, checked
 
-    @jax.jit
-    def check(params, X, y):
-        return tuple(jnp.mean(value) for value in score(params, X, y))  # averaged over members
+    return Programs(start, run_chunk)
 
-    return Programs(start, run_chunk, check)
+
+def padded_rows(n: int) -> int:
+    """The rows a training set of n rows is stored in on the device: the next of 2**k and 1.5 * 2**k,
+    16 at least, so that sizes within a third of each other compile one step."""
+    if n <= 16:
+        return 16
+    power = 1 << (n - 1).bit_length()  # the least power of two >= n
+    return 3 * power // 4 if 3 * power // 4 >= n else power
 
 
 def chunk_length(total: int, every: int) -> int:
