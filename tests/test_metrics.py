@@ -34,3 +34,11 @@ def test_interval_metrics_count_the_values_held_and_leave_out_the_points_beyond(
     assert measured == {"coverage": 0.75, "width": pytest.approx(0.75), "beyond": 1}  # widths 1, 0.5, 2, 0.2
     assert interval_metrics(y[:1], lower[:1], upper[:1]) == {"coverage": 1.0, "width": 1.0}
     assert interval_metrics(y[4:], lower[4:], upper[4:]) == {"beyond": 1}
+
+
+def test_values_whose_squares_overflow_still_get_their_errors():
+    # a decay formula two domains out reaches 1e229: the squares pass float64's range, the values do not
+    found = metrics(np.array([[1e200], [2e200], [3e200]]), np.zeros((3, 1)))
+    assert found["rmse"] == pytest.approx(np.sqrt(14 / 3) * 1e200, rel=1e-12)
+    assert found["rrmse"] == pytest.approx(np.sqrt(14 / 3) / np.sqrt(2 / 3), rel=1e-12)
+    assert found["r2"] == pytest.approx(1 - 7, rel=1e-12)

@@ -47,6 +47,16 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         std = y_true.std(axis=0)
         rrmse = np.where(std > 0, rmse / std, np.inf)
         r2 = np.where(std > 0, 1 - rmse**2 / std**2, -np.inf)
+        # Values past 1e154 are finite where their squares are not (a decay two domains out reached
+        # 1e229): there the same figures are taken of the values divided by their largest first.
+        overflowed = ~np.isfinite(rmse) | ~np.isfinite(std)
+        if overflowed.any():
+            scale = np.maximum(np.abs(error).max(axis=0), np.abs(y_true - y_true.mean(axis=0)).max(axis=0))
+            scaled_rmse, scaled_std = np.sqrt(np.mean((error / scale) ** 2, axis=0)), (y_true / scale).std(axis=0)
+            rmse = np.where(overflowed, scale * scaled_rmse, rmse)
+            spread = overflowed & (scaled_std > 0)
+            rrmse = np.where(spread, scaled_rmse / scaled_std, rrmse)
+            r2 = np.where(spread, 1 - (scaled_rmse / scaled_std) ** 2, r2)
     return {
         "n": len(y_true),
         "rmse": float(rmse.mean()),

@@ -71,3 +71,15 @@ def test_lr_starved_says_when(settings, step_fraction):
 )
 def test_schedules_that_do_not_starve(settings):
     assert "lr-starved" not in codes(nnfit.doctor("x", domain="x=0:1", probe_seconds=0.5, steps=20_000, **settings))
+
+
+@pytest.mark.parametrize("batch_size, warned", [(16, True), (1000, False), (5000, False)])
+def test_one_batch_repeated_is_a_warning_unless_it_holds_every_training_row(batch_size, warned):
+    # 1250 samples: 1000 training rows, as in seed 000, whose batch of 1000 is full-batch descent
+    settings = {"target": "x**2 + x", "domain": "x=1:1000", "samples": 1250, "steps": 50}
+    found = [
+        f for f in nnfit.doctor(**settings, repeat_batch=True, batch_size=batch_size) if f.code == "repeated-batch"
+    ]
+    assert [f.seen for f in found] == (
+        ["the same 16 samples at every one of 50 steps, for 4353 parameters"] if warned else []
+    )

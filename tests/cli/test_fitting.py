@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import re
+import subprocess
 import time
 
 import numpy as np
@@ -174,3 +175,29 @@ def test_data_file_with_edges_holdout(cli, tmp_path):
     pd.DataFrame({"a": a, "b": b, "y": a + b}).to_csv(tmp_path / "d.csv", index=False)
     report = json.loads(cli("fit", "d.csv", "--holdout", "edges", "--steps", "300", "--json").out)
     assert set(report["evaluation"]) == {"test", "edges"}
+
+
+def test_a_run_still_running_is_not_resumed_and_its_process_is_named(cli, tmp_path):
+    run = tmp_path / "busy"
+    run.mkdir()
+    (run / "recipe.yaml").write_text('target: "x"\ndomain: "x=0:1"\n')
+    fitting = subprocess.Popen(["sleep", "60"])  # stands for the nnfit process that fits into it
+    try:
+        (run / "unfinished.json").write_text(json.dumps({"pid": fitting.pid, "started": time.time()}))
+        outcome = cli("fit", "--resume", str(run))
+    finally:
+        fitting.kill()
+        fitting.wait()
+    assert outcome.code == 2 and outcome.out == ""
+    assert outcome.err == (
+        f"nnfit: error: {run} is still running as process {fitting.pid}; stop it first "
+        f"(Ctrl-C there, or kill {fitting.pid})\n"
+    )
+
+
+def test_a_shell_where_the_target_passes_1e200_is_measured_not_nan(cli):
+    # the decay reaches 1e229 where T nears 0 two domains out, and is undefined at T = 0
+    outcome = cli("fit", "N0*exp(-log(2)*t/T)", "--domain", "N0=1:10, T=1:5, t=0:10", "--steps", "300", "--no-report")
+    assert outcome.code == 0, outcome.err
+    shell = next(line.split() for line in outcome.out.splitlines() if " 1.5-2x " in line)
+    assert "nan" not in shell and 0.5 <= float(shell[4]) <= 2  # rRMSE: about 1, a constant's

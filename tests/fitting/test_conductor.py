@@ -1,5 +1,6 @@
 """nnfit.fitting._conductor: a fit resumed from its checkpoint keeps the choices and rows it began with and ends bit for bit like one never stopped, even when killed at random moments."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -154,7 +155,13 @@ def test_a_fit_killed_at_random_moments_resumes_to_the_same_metrics(tmp_path):
     status = subprocess.run(
         [*COMMAND[:3], "runs", "."], check=False, cwd=tmp_path, capture_output=True, text=True
     ).stdout
-    assert "killed  unfinished (killed?), checkpoint at step" in status and "--resume killed" in status
+    killed, whole = status.splitlines()  # newest first, each with its target, and its test rRMSE once complete
+    assert re.match(
+        r"killed  x\*\*2 \+ sin\(3\*y\)  \d+ (s|min) ago  unfinished \(killed\?\), checkpoint at step", killed
+    )
+    assert killed.endswith("--resume killed") and re.fullmatch(
+        r"whole  x\*\*2 \+ sin\(3\*y\)  test rRMSE \S+  \d+ (s|min) ago  complete", whole
+    )
     final = _nnfit(tmp_path, "fit", "--resume", "killed", "--no-report")
     assert final.returncode == 0, final.stderr
     assert "resumed from step" in final.stderr

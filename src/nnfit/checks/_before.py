@@ -106,7 +106,8 @@ def _lr_starved(recipe: Recipe, n_train: int) -> list[Finding]:
 
 
 def _repeated_batch(recipe: Recipe, n_train: int, network: Network) -> list[Finding]:
-    if not recipe.repeat_batch:
+    # A batch of every training row repeated is full-batch descent: shuffling would change nothing.
+    if not recipe.repeat_batch or recipe.batch(n_train) >= n_train:
         return []
     total = recipe.total_steps(n_train)
     steps = f"{total} steps" if total else f"{recipe.time_limit:g} s of steps"

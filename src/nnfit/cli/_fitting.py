@@ -7,6 +7,7 @@ import importlib
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ def _resumable(
 ) -> tuple[Path, Task, Recipe, dict[str, Any] | None]:
     """The run directory to resume (a path, or "last"), its task and recipe, and its checkpoint."""
     from ..engine import CHECKPOINT_FILE, read_checkpoint  # the engine: loaded only to resume
-    from ..outputs import MARKER
+    from ..outputs import MARKER, running_process
 
     given = [f"--{k.replace('_', '-')}" for k, v in flags.items() if v is not None]
     if target or config or out or given:
@@ -124,6 +125,9 @@ def _resumable(
         raise RunDirError(f"{path} is not a run directory to resume (no recipe.yaml)")
     if not (path / MARKER).is_file() and not (path / CHECKPOINT_FILE).is_file():
         raise RunDirError(f"{path} is complete: there is nothing to resume")
+    pid = running_process(path)
+    if pid is not None:
+        raise RunDirError(f"{path} is still running as process {pid}; stop it first (Ctrl-C there, or kill {pid})")
     state = read_checkpoint(path)
     task, recipe = split_settings(read_config(path / "recipe.yaml"))
     return path, task, recipe, state
@@ -261,15 +265,30 @@ def predict_command(run_dir: str, points: str | None, input_file: str | None, as
 @main.command("runs", epilog=EPILOG)
 @click.argument("folder", default=str(RUNS_DIR))
 def runs_command(folder: str) -> None:
-    """List the run directories in FOLDER (default nnfit-runs/): complete, interrupted, running or
-    killed, with what to do about the unfinished ones."""
-    from ..outputs import run_status
+    """List the run directories in FOLDER (default nnfit-runs/), newest first: each one's target, test
+    rRMSE and age, and whether it is complete, interrupted, running or killed, with what to do
+    about the unfinished ones."""
+    from ..outputs import run_summary
 
-    paths = sorted(p for p in Path(folder).glob("*") if p.is_dir() and not p.name.startswith("."))
+    paths = [p for p in Path(folder).glob("*") if p.is_dir() and not p.name.startswith(".")]
     if not paths:
         click.echo(f"no runs in {folder}/")
-    for path in paths:
-        click.echo(f"{path}  {run_status(path)}")
+    now = time.time()
+    for path, brief in sorted(((p, run_summary(p)) for p in paths), key=lambda pair: -pair[1]["modified"]):
+        rrmse = f"test rRMSE {brief['test_rrmse']:.3g}" if brief["test_rrmse"] is not None else ""
+        parts = [str(path), brief["target"] or "", rrmse, _age(now - brief["modified"]), brief["status"]]
+        click.echo("  ".join(part for part in parts if part))
+
+
+def _age(seconds: float) -> str:
+    """A duration in the largest unit that keeps it at least 1: "40 s ago", "3 min ago", "2 days ago"."""
+    if seconds >= 86_400:
+        days = int(seconds // 86_400)
+        return f"{days} day{'s' if days > 1 else ''} ago"
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size:.0f} {unit} ago"
+    return f"{max(seconds, 0):.0f} s ago"
 
 
 EXPORT_FORMAT_NAMES = ("onnx", "numpy", "json")  # nnfit.outputs.EXPORT_FORMATS, named here without importing JAX

@@ -5,7 +5,7 @@ from ._comparison import compare, comparison_row, table_html
 from ._export import EXPORT_FORMATS, export
 from ._plots import figure, log_scale, plot
 from ._report import STYLE, figure_png, summary_html, write_report
-from ._rundir import MARKER, load, reserve, run_status, run_summary, save, slug
+from ._rundir import MARKER, load, reserve, run_status, run_summary, running_process, save, slug
 from ._running import fit_into
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "reserve",
     "run_status",
     "run_summary",
+    "running_process",
     "save",
     "slug",
     "summary_html",

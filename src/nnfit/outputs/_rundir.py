@@ -92,8 +92,8 @@ def run_status(path: Path) -> str:
     stored = read_checkpoint(path) if (path / CHECKPOINT_FILE).is_file() else None
     at = f"checkpoint at step {stored['step']}" if stored else "no checkpoint yet"
     if (path / MARKER).is_file():
-        pid = _read_json(path / MARKER).get("pid")
-        if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+        pid = running_process(path)
+        if pid is not None:
             return f"running (process {pid}), {at}"
         return f"unfinished (killed?), {at} — resume it with: nnfit fit --resume {path}"
     if not (path / "run.json").is_file():
@@ -106,10 +106,12 @@ def run_status(path: Path) -> str:
 
 def run_summary(path: Path) -> dict[str, Any]:
     """A run directory in brief, read without loading its model: name, status, target, domain,
-    test rRMSE and seconds (None where the run is not complete)."""
+    test rRMSE and seconds (None where the run is not complete), and `modified`, when a file in it
+    was last written (seconds since the epoch)."""
     state = run_status(path)
     brief: dict[str, Any] = {"name": path.name, "status": state, "target": None, "domain": None}
     brief |= {"test_rrmse": None, "seconds": None}
+    brief["modified"] = max((f.stat().st_mtime for f in path.iterdir()), default=path.stat().st_mtime)
     if (path / "recipe.yaml").is_file():
         with contextlib.suppress(NnfitError):
             settings = read_config(path / "recipe.yaml")
@@ -119,6 +121,18 @@ def run_summary(path: Path) -> dict[str, Any]:
             brief["test_rrmse"] = _read_json(path / "metrics.json")["evaluation"]["test"]["rrmse"]
             brief["seconds"] = _read_json(path / "run.json")["seconds"]
     return brief
+
+
+def running_process(path: Path) -> int | None:
+    """The process id of another process still fitting into the run directory `path`, or None when
+    no live process has it open (complete, or its process killed)."""
+    if not (path / MARKER).is_file():
+        return None
+    with contextlib.suppress(NnfitError):
+        pid = _read_json(path / MARKER).get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+            return pid
+    return None
 
 
 def _alive(pid: int) -> bool:
