@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-import httpx
+import httpx2 as httpx  # the client FastAPI's test client uses
 import pytest
 from playground_client import QUICK
 

@@ -99,4 +99,8 @@ def test_a_rows_prediction_does_not_depend_on_the_rows_predicted_beside_it(rows)
     network = Network((3, 64, 64, 1), "sin")
     params = network.init(jax.random.key(2))
     z = np.random.default_rng(0).normal(size=(rows, 3))
-    np.testing.assert_array_equal(network.predict(params, z)[:, :257], network.predict(params, z[:257]))
+    # bit for bit on the CPU measured (RESULTS.md, version 0.9.1); another may pick another product
+    # kernel for another row count, within float32 rounding
+    np.testing.assert_allclose(
+        network.predict(params, z)[:, :257], network.predict(params, z[:257]), rtol=1e-6, atol=1e-6
+    )

@@ -1,8 +1,11 @@
 """Every figure, for a 1-D, a 2-D and a 4-D target and a linear model: axes, labels, and that
 what is drawn is the fit's own predictions, history and weights."""
 
+import warnings
+
 import numpy as np
 import pytest
+from doctor_corpus import CORPUS
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import nnfit
@@ -195,3 +198,12 @@ def test_every_label_lies_inside_its_figure(fits, name, kind):
         box = ax.get_tightbbox(renderer)  # the axes with everything drawn around it
         inside = edge.x0 <= box.x0 and box.x1 <= edge.x1 and edge.y0 <= box.y0 and box.y1 <= edge.y1
         assert inside, f"{ax.get_title() or ax.get_ylabel()!r} reaches {box.extents}, beyond {edge.extents}"
+
+
+def test_a_diverged_fits_figures_are_drawn_without_a_warning():
+    fit = nnfit.fit(**CORPUS["diverged"])  # its weights, and so its errors, are NaN
+    assert np.isnan(fit.predict(fit.points["test"][0])).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for kind in ("extrapolation", "residuals"):
+            FigureCanvasAgg(plots.plot(fit, kind)).draw()

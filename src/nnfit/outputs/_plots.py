@@ -267,7 +267,7 @@ def extrapolation(fit: Fit) -> Figure:
         ylabel="median |error| / std(y)",
         title="error against distance from the domain",
     )
-    if np.nanmin(values) > 0:
+    if np.isfinite(values).any() and np.nanmin(values) > 0:  # a diverged fit's errors are all NaN
         log_scale(ax)
     return fig
 
@@ -277,7 +277,8 @@ def residuals(fit: Fit) -> Figure:
     fig = figure(6, 4)
     ax = fig.add_subplot()
     X, y = fit.points["test"]
-    ax.hist((fit.predict(X) - y).ravel(), bins=50, color="tab:blue")
+    residual = (fit.predict(X) - y).ravel()
+    ax.hist(residual[np.isfinite(residual)], bins=50, color="tab:blue")  # a diverged fit's: none finite
     ax.set(xlabel=f"prediction - truth ({fit.outputs[0]})", ylabel="test points", title="residuals inside the domain")
     return fig
 
