@@ -2,9 +2,13 @@
 
 import importlib.util
 import json
+import os
+import pty
 import re
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -201,3 +205,47 @@ def test_a_shell_where_the_target_passes_1e200_is_measured_not_nan(cli):
     assert outcome.code == 0, outcome.err
     shell = next(line.split() for line in outcome.out.splitlines() if " 1.5-2x " in line)
     assert "nan" not in shell and 0.5 <= float(shell[4]) <= 2  # rRMSE: about 1, a constant's
+
+
+def test_a_budget_is_the_commands_clock_counted_from_its_start(cli, monkeypatch):
+    # as if loading and sampling had taken 5.5 s of a 6 s budget: about 0.45 s are left to train
+    monkeypatch.setattr("nnfit.cli._fitting.process_seconds", lambda: 5.5)
+    outcome = cli("fit", "x**2", "--domain", "x=0:1", "--budget", "6s", "--no-report", "--json")
+    assert outcome.code == 0, outcome.err
+    trained = json.loads(outcome.out)["seconds"]
+    assert trained < 2.5  # measured: ...; the whole 6 s before the budget counted the command's own clock
+
+
+def test_a_fit_in_a_terminal_shows_what_it_is_doing_from_the_start(tmp_path):
+    # a pseudo-terminal, as a user's: a spinner from the start, the probes as they end, then the bar
+    shown = _in_a_terminal(["-m", "nnfit", "fit", "x**2 + x", "--domain", "x=1:1000"], tmp_path)
+    assert shown.index("loading JAX") < shown.index("choosing the recipe") < shown.index("training")
+    # four coordinate systems (standard or log inputs and output), then gelu, sin and relu units
+    assert " 7 probed; " in shown and "inside  test" in shown  # and then the summary
+
+
+def test_a_default_fit_raises_no_deprecation_warning(tmp_path):
+    # each would be an error here: from nnfit's imports, its dependencies' as nnfit uses them, or the fit
+    command = [sys.executable, "-W", "error::DeprecationWarning", "-m", "nnfit", "fit", "x**2", "--domain", "x=0:1"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
+
+
+def _in_a_terminal(args: list[str], cwd: Path) -> str:
+    """What `python ARGS` writes to a terminal, with Rich's cursor movements left out."""
+    reader, writer = pty.openpty()
+    process = subprocess.Popen([sys.executable, *args], cwd=cwd, stdin=writer, stdout=writer, stderr=writer)
+    os.close(writer)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(reader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(reader)
+    assert process.returncode == 0, b"".join(chunks).decode(errors="replace")
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode(errors="replace"))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
+from optuna.trial import TrialState
 
-from nnfit.sweeps import Sweep, show
+from nnfit.sweeps import Sweep, read_plan, show
 
 TASK = {"target": "x**2 + x", "domain": "x=1:1000", "samples": 2000}
 
@@ -61,3 +66,39 @@ def test_workers_on_one_machine_share_the_journal(cli, tmp_path):
 
 def _task_flags() -> list[str]:
     return [TASK["target"], "--domain", TASK["domain"], "--samples", str(TASK["samples"])]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_a_sweep_with_exit_130_and_resume_runs_the_stopped_trials_again(cli, tmp_path, workers):
+    # trials long enough to be caught running; Ctrl-C reaches every process of the terminal's group
+    command = [sys.executable, "-m", "nnfit", "sweep", *_task_flags(), "--trials", str(workers), "--steps", "8000"]
+    command += ["--space", "space.yaml", "--workers", str(workers), "--out", "s", "-q"]
+    (tmp_path / "space.yaml").write_text("hidden: ['32,32', '64,64']\nactivation: [gelu, tanh]\n")
+    sweeping = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while not (tmp_path / "s" / "sweep.yaml").is_file():
+        assert sweeping.poll() is None, sweeping.stderr.read() if sweeping.stderr else ""
+        time.sleep(0.2)
+    the_plan, deadline = read_plan(tmp_path / "s"), time.monotonic() + 120
+    study, searched = the_plan.open(), len(the_plan.space.dimensions)
+    while (
+        sum(len(t.params) == searched for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))) < workers
+    ):
+        assert time.monotonic() < deadline and sweeping.poll() is None, "the trials did not start"
+        time.sleep(0.1)
+    os.killpg(sweeping.pid, signal.SIGINT)
+    _, err = sweeping.communicate(timeout=60)
+    assert sweeping.returncode == 130, err
+    assert err.strip().splitlines()[-1] == (
+        "stopped (Ctrl-C): the trials running then run again with nnfit sweep --resume s"
+    )
+    stopped = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
+    assert len(stopped) == workers and not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    assert len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,))) == workers
+
+    outcome = cli("sweep", "--resume", "s", "--workers", "1", "-q")
+    assert outcome.code == 0, outcome.err
+    trials = study.get_trials(deepcopy=False)
+    for trial in stopped:
+        again = next(t for t in trials if t.system_attrs.get("failed_trial") == trial.number)
+        assert again.state == TrialState.COMPLETE and again.params == trial.params
+    assert sum(t.state == TrialState.COMPLETE for t in trials) == workers

@@ -7,7 +7,7 @@ from linear_task import X, Y
 
 from nnfit.engine import Network
 from nnfit.engine import _backend as backend
-from nnfit.engine._trainer import programs_for
+from nnfit.engine._programs import programs_for
 from nnfit.recipe import Recipe
 
 
@@ -39,5 +39,7 @@ def test_a_small_networks_step_compiles_without_splitting_its_loops_across_threa
         programs = programs_for(network, recipe, batch)
         params, opt_state = programs.init(jax.random.key(0), jax.numpy.float32)
         rows, rates = np.zeros((10, batch), np.int32), np.full(10, 1e-3, np.float32)
-        compiled = programs.run_chunk.lower(params, opt_state, X, Y, rows, rates, X_check=X, y_check=Y).compile()
+        compiled = programs.run_chunk.lower(
+            params, opt_state, X, Y, rows, rates, count=10, X_check=X, y_check=Y
+        ).compile()
         assert '"outer_dimension_partitions":["' not in compiled.as_text()  # none has parts

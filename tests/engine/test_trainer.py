@@ -1,12 +1,12 @@
-"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision, compilation."""
+"""The training loop: batch plan, determinism, every optimizer, stopping callbacks, precision, padding."""
 
 import jax
 import numpy as np
 import pytest
 from linear_task import LINEAR, RNG, X, Y, train
 
-from nnfit.engine import Network, Trainer, _trainer
-from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length, padded_rows, programs_for
+from nnfit.engine import _trainer
+from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length, padded_rows
 from nnfit.recipe import Recipe
 
 
@@ -133,24 +133,29 @@ def test_no_validation_set():
 
 
 @pytest.mark.parametrize(
-    "n, rows", [(1, 16), (16, 16), (17, 24), (24, 24), (25, 32), (100, 128), (1600, 2048), (8000, 8192)]
+    "n, rows",
+    [
+        (1, 16),
+        (16, 16),
+        (17, 64),
+        (64, 64),
+        (65, 256),
+        (8000, 16384),
+        (16000, 16384),  # a default fit's probes and its run on twice the rows
+        (1 << 20, 1 << 20),
+        ((1 << 20) + 1, 3 << 19),  # beyond, a third apart
+        (3 << 19, 3 << 19),
+        ((3 << 19) + 1, 1 << 21),
+    ],
 )
-def test_training_rows_are_stored_in_buckets_a_third_apart(n, rows):
+def test_training_rows_are_stored_in_buckets_a_power_of_4_apart_then_a_third(n, rows):
     assert padded_rows(n) == rows
 
 
 def test_the_rows_a_training_set_is_padded_with_are_never_drawn(monkeypatch):
     recipe = Recipe(steps=200, batch_size=32, seed=3)
-    _, padded = train(recipe)  # 512 rows in 512
+    _, padded = train(recipe)  # 512 rows in 1024
     monkeypatch.setattr(_trainer, "padded_rows", lambda n: 4 * n)  # 1536 rows more, of zeros
     _, wider = train(recipe)
     for mine, theirs in zip(jax.tree.leaves(padded), jax.tree.leaves(wider), strict=True):
         np.testing.assert_array_equal(mine, theirs)
-
-
-def test_fits_on_sizes_within_one_bucket_share_one_compiled_step():
-    recipe = Recipe(steps=100, batch_size=32, hidden=(8,), activation="gelu", seed=5)
-    network = Network((2, 8, 1), "gelu")
-    for n in (400, 450, 500):  # all stored in 512 rows
-        Trainer(network, recipe).train(X[:n], Y[:n], X[:64], Y[:64], jax.random.key(0))
-    assert programs_for(network, recipe, 32).run_chunk._cache_size() == 1

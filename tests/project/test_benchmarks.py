@@ -42,6 +42,11 @@ def script(name: str):
             {"laws", "summary"},
         ),
         (
+            "command_time",
+            ["--repeats", "1", "--steps", "3000", "--samples", "2000", "--budget", "1s"],
+            {"cold: first output (s)", "warm: probes (s)", "--budget 1s: whole command (s), best"},
+        ),
+        (
             "sweep",
             ["--repeats", "1", "--trials", "2", "--small", "2", "--budget", "0.3"],
             {"trials per minute, 2 worker(s)", "overhead per trial, journal file (s)", "sweep best test rRMSE"},

@@ -47,8 +47,15 @@ def page(browser, tmp_path):
 
 def test_a_formula_fits_live_and_ends_accurate(page):
     fit_formula(page, "x**2 + x", {"x": ("1", "1000")})
+    # the automatic recipe's probes are shown as they end, before the first chunk of training
+    page.wait_for_function(
+        "window.nnfitLive.probes >= 1 && window.nnfitLive.chunks === 0"
+        " && document.getElementById('live-status').textContent.startsWith('choosing the recipe: ')",
+        timeout=120_000,
+    )
     page.wait_for_function("window.nnfitLive.updates >= 3 && window.nnfitLive.ended === 0", timeout=120_000)
     result = finished(page, 0)
+    assert page.evaluate("window.nnfitLive.probes") == 7  # 4 coordinate systems; then gelu, sin and relu units
     assert result["test"] <= 2e-3  # measured 3.1e-5
     assert variance(page, "#loss-plot") > DRAWN
     assert variance(page, "#fit-plot") > DRAWN

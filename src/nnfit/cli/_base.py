@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..search import Search
 from ..task import Task
 
 RUNS_DIR = Path("nnfit-runs")
+_IMPORTED = time.monotonic()  # where the kernel does not say when the process started
 EXCLUSIVE = (("epochs", "steps"),)  # settings that give the same thing two ways
 EPILOG = """\b
 Examples:
@@ -87,6 +89,18 @@ def try_fixes_option() -> click.Option:
         is_flag=True,
         help="apply each proposed fix to a short probe and show its measured gain (a few seconds a fix)",
     )
+
+
+def process_seconds() -> float:
+    """Seconds since this process started: the command's clock, which a user's --budget counts.
+    From the kernel on Linux (/proc, to 10 ms); elsewhere since this module was imported, which
+    misses the interpreter's own start (about 0.05 s)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat, open("/proc/uptime", encoding="ascii") as uptime:
+            started = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime, in clock ticks
+            return float(uptime.read().split()[0]) - started / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _IMPORTED
 
 
 def config_option() -> click.Option:

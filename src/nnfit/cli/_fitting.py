@@ -3,6 +3,7 @@ directory, and what is read back from it."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 
 import click
 import numpy as np
+from rich.console import Console
 
 from ..config import read_config, split_settings
 from ..errors import NnfitError, RunDirError
@@ -20,8 +22,16 @@ from ..recipe import Recipe
 from ..task import Task
 from . import _tables as tables
 from ._arguments import Command
-from ._base import EPILOG, RUNS_DIR, config_option, main, options, settings, try_fixes_option
+from ._base import EPILOG, RUNS_DIR, config_option, main, options, process_seconds, settings, try_fixes_option
 from ._laws import law_files
+
+# What follows a fit in `nnfit fit`, kept from a --budget: writing the report (its figures: 0.35-0.5 s
+# warm on seed 001's task of 2 inputs, RESULTS.md) and printing the summary (a few ms).
+REPORT_SECONDS = 0.6
+SUMMARY_SECONDS = 0.05
+# A budget spent before the fit begins (a 1 s budget, and JAX takes 1.5 s to load) still trains this
+# share of it: a first chunk of steps, and an answer.
+LEAST_SHARE = 0.1
 
 # Each command imports the library inside its function: `nnfit --help` and the input checks answer
 # without loading JAX (0.2 s, against about 2 s with it).
@@ -50,31 +60,42 @@ def _fit_command(
         path, state = Path(out) if out else None, None
         if path is not None and path.exists() and not overwrite:
             raise RunDirError(f"{path} already exists — choose another --out or pass --overwrite")
-    rng = np.random.default_rng(recipe.seed)
-    prepared = data.prepare(task, rng)  # every input check, before JAX is loaded
+    interactive = not (quiet or as_json) and sys.stderr.isatty()
+    # a spinner from the start, as loading JAX and compiling the first steps take seconds
+    waiting = Console(stderr=True).status("preparing the data") if interactive else None
+    with waiting or contextlib.nullcontext():
+        rng = np.random.default_rng(recipe.seed)
+        prepared = data.prepare(task, rng)  # every input check, before JAX is loaded
+        if waiting is not None:
+            waiting.update("loading JAX")
 
-    from ..engine import INTERRUPTED, Interrupt, RichProgress
-    from ..outputs import fit_into, reserve, slug
+        from ..engine import INTERRUPTED, Interrupt, RichProgress
+        from ..outputs import fit_into, reserve, slug
 
-    if path is None:
-        path = reserve(RUNS_DIR, slug(task.target or "fit"))
-    progress = [] if quiet or as_json or not sys.stderr.isatty() else [RichProgress()]
-    if not no_report:  # matplotlib loads while training leaves a core free: 0.4 s sooner done
-        threading.Thread(target=lambda: importlib.import_module("nnfit.outputs._report").warm(), daemon=True).start()
-    if state is not None and not as_json:
-        click.echo(f"resumed from step {state['step']} ({path})", err=True)
-    result = fit_into(
-        path,
-        prepared,
-        task,
-        recipe,
-        rng,
-        [Interrupt(), *progress],
-        resume=state,
-        overwrite=overwrite,
-        fixes=try_fixes,
-        report=not no_report,
-    )
+        if waiting is not None:
+            waiting.update("starting the fit (the first on this machine compiles its steps: seconds more)")
+        if path is None:
+            path = reserve(RUNS_DIR, slug(task.target or "fit"))
+        progress = [RichProgress(waiting=waiting)] if interactive else []
+        if not no_report:  # matplotlib loads while training leaves a core free: 0.4 s sooner done
+            threading.Thread(
+                target=lambda: importlib.import_module("nnfit.outputs._report").warm(), daemon=True
+            ).start()
+        if state is not None and not as_json:
+            click.echo(f"resumed from step {state['step']} ({path})", err=True)
+        result = fit_into(
+            path,
+            prepared,
+            task,
+            recipe,
+            rng,
+            [Interrupt(), *progress],
+            resume=state,
+            overwrite=overwrite,
+            fixes=try_fixes,
+            report=not no_report,
+            budget=_budget_left(recipe, report=not no_report),
+        )
     if as_json:
         click.echo(
             json.dumps(
@@ -98,6 +119,16 @@ def _fit_command(
             err=True,
         )
         sys.exit(130)
+
+
+def _budget_left(recipe: Recipe, *, report: bool) -> float | None:
+    """Of a recipe's time limit, the seconds left to the fit: a user's --budget is the command's
+    clock, counted from the process's start (imports and sampling included) to its last line, so
+    what follows the fit (the report, the summary) is kept from it too. None without a limit."""
+    if recipe.time_limit is None:
+        return None
+    left = recipe.time_limit - process_seconds() - (REPORT_SECONDS if report else SUMMARY_SECONDS)
+    return max(left, LEAST_SHARE * recipe.time_limit)
 
 
 def _resumable(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,22 +60,29 @@ def _sweep_command(
     quiet: bool,
     **flags: Any,
 ) -> None:
+    from ..sweeps import Sweep, SweepStopped, sweep
     from ..sweeps import resume as go_on
-    from ..sweeps import sweep
 
     searching = {k: v for k, v in flags.items() if k in Search.params() and v is not None}
+    go: Callable[[], Sweep]
     if resume is not None:
         rest = [k for k, v in flags.items() if v is not None and k != "workers"]
         if target or config or space or out or rest:
             raise NnfitError("--resume goes on with the sweep's own settings (DIR/sweep.yaml); give only --workers")
         workers = Search.params()["workers"].coerce("workers", flags["workers"]) if flags["workers"] else None
-        result = go_on(resume, workers, progress=not quiet)
-        folder = Path(resume)
+        go = partial(go_on, resume, workers, progress=not quiet)
     else:
         task, recipe = settings(target, config, {k: v for k, v in flags.items() if k not in Search.params()})
         search = Search(**searching)
-        result = sweep(task=task, recipe=recipe, search=search, space=space, out=out, progress=not quiet)
-        folder = result.path or Path(".")
+        go = partial(sweep, task=task, recipe=recipe, search=search, space=space, out=out, progress=not quiet)
+    try:
+        result = go()
+    except SweepStopped as stopped:
+        click.echo(
+            f"stopped (Ctrl-C): the trials running then run again with nnfit sweep --resume {stopped.folder}", err=True
+        )
+        sys.exit(130)
+    folder = Path(resume) if resume is not None else result.path or Path(".")
     _print_sweep(result)
     if result.best is not None:
         test = result.best.evaluation["test"]["rrmse"]

@@ -1,5 +1,5 @@
 """The training engine on JAX and optax: the `Network`, its optimizer and learning rates, the
-`Trainer` that runs many jit-compiled steps inside one `lax.scan` and tells its callbacks between
+`Trainer` that runs many jit-compiled steps inside one device loop and tells its callbacks between
 chunks, the callbacks themselves, checkpoints, and the JAX set-up."""
 
 from ._callbacks import (
@@ -11,6 +11,7 @@ from ._callbacks import (
     Halt,
     History,
     Interrupt,
+    ProbeEnd,
     RichProgress,
 )
 from ._checkpoint import CHECKPOINT_FILE, Checkpointer, read_checkpoint, write_checkpoint
@@ -31,6 +32,7 @@ __all__ = [
     "Interrupt",
     "LearningRates",
     "Network",
+    "ProbeEnd",
     "RichProgress",
     "Trainer",
     "read_checkpoint",

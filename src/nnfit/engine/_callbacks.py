@@ -1,5 +1,6 @@
-"""What the training loop tells between its chunks (`ChunkEnd`), the `Callback` that hears it, and the
-behaviour built on it: history, early stopping, an accuracy target, progress, Ctrl-C and a halt."""
+"""What the training loop tells between its chunks (`ChunkEnd`) and the automatic recipe after each
+probe (`ProbeEnd`), the `Callback` that hears them, and the behaviour built on it: history, early
+stopping, an accuracy target, progress, Ctrl-C and a halt."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ._network import Params
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+    from rich.status import Status
 
     from ._trainer import Trainer  # the loop that calls them, in annotations only
 
@@ -36,10 +38,29 @@ class ChunkEnd:
     elapsed: float  # seconds since training started, compilation included
 
 
+@dataclass(frozen=True)
+class ProbeEnd:
+    """What callbacks see as each candidate of the automatic recipe ends its short training, before
+    the run: the candidate in words ("log-log gelu mlp"), its validation rRMSE in the user's units,
+    its steps, and how many candidates have been probed so far."""
+
+    label: str
+    val_rrmse: float
+    steps: int
+    probed: int
+
+
 class Callback:
-    """Hooks called by the Trainer; subclasses override the ones they need. A callback that keeps
+    """Hooks called by the Trainer (and by the automatic recipe's probes); subclasses override the ones they need. A callback that keeps
     state across chunks returns it from `state_dict` (plain values, lists, dicts and arrays) and
     takes it back in `load_state_dict`, so a checkpointed run resumes where it was."""
+
+    def on_probe_end(self, event: ProbeEnd) -> None:
+        """Called as each candidate network of the automatic recipe ends its probe, before training.
+
+        Args:
+            event: the candidate, its validation rRMSE and how many have been probed.
+        """
 
     def on_train_begin(self, trainer: Trainer) -> None:
         """Called once, before the first step.
@@ -180,10 +201,16 @@ class AccuracyTarget(Callback):
 
 
 class RichProgress(Callback):
-    """A Rich progress bar on stderr: the share of the run done (of its steps, or of its time budget),
-    the step and the losses."""
+    """A Rich progress bar on stderr: the probes of the automatic recipe as they end, then the share
+    of the run done (of its steps, or of its time budget), the step and the losses.
 
-    def __init__(self, description: str = "training") -> None:
+    Args:
+        description: the bar's label.
+        waiting: a Rich `Status` (spinner) that a command shows while it prepares; stopped when the
+            bar first has something to show.
+    """
+
+    def __init__(self, description: str = "training", waiting: Status | None = None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
@@ -197,10 +224,29 @@ class RichProgress(Callback):
             transient=True,
         )
         self.description = description
+        self.waiting = waiting
         self.task: TaskID | None = None  # made when training begins
+        self.choosing: TaskID | None = None  # made when the first probe ends
+
+    def _show(self) -> None:
+        if self.waiting is not None:
+            self.waiting.stop()
+            self.waiting = None
+        self.progress.start()
+
+    def on_probe_end(self, event: ProbeEnd) -> None:
+        self._show()
+        status = f"{event.probed} probed; {event.label}: validation rRMSE {event.val_rrmse:.2g}"
+        if self.choosing is None:
+            self.choosing = self.progress.add_task("choosing the recipe", total=None, status=status)
+        else:
+            self.progress.update(self.choosing, status=status)
 
     def on_train_begin(self, trainer: Trainer) -> None:
-        self.progress.start()
+        self._show()
+        if self.choosing is not None:
+            self.progress.remove_task(self.choosing)
+            self.choosing = None
         self.task = self.progress.add_task(self.description, total=1000, status="compiling")
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:

@@ -1,18 +1,18 @@
-"""The training loop: jit-compiled chunks of optimizer steps inside `lax.scan`, callbacks between.
+"""The training loop: jit-compiled chunks of optimizer steps in one device loop, callbacks between.
 
-The batch rows of a chunk are planned on the host (`BatchPlan`) and scanned over on the device:
-NumPy permutes 240 000 rows in ~3 ms where XLA's CPU sort takes ~75 ms. Chunks are cut to one
-length (`chunk_length`), so a run compiles its step once.
+The batch rows of a chunk are planned on the host (`BatchPlan`) and looped over on the device:
+NumPy permutes 240 000 rows in ~3 ms where XLA's CPU sort takes ~75 ms. A chunk's rows are padded
+to twice `eval_every` and its loop runs the steps asked for, so runs of every length with one
+network, batch and bucket of rows compile their step once.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -26,6 +26,7 @@ from . import _backend as backend
 from . import _optimizer as optim
 from ._callbacks import INTERRUPTED, Callback, ChunkEnd
 from ._network import Network, Params
+from ._programs import programs_for
 
 # Rows of the validation split checked between chunks: the rRMSE to about 2 % and a check's cost
 # fixed whatever the data's size; the whole split is measured once training ends.
@@ -164,6 +165,9 @@ class Trainer:
             if resume is not None:
                 self._restore(resume)
             clock.start(resume["elapsed"] if resume else 0.0, self.step)
+            # every chunk is at most twice eval_every (`chunk_length`): its rows and rates are padded to
+            # that, so that runs of any length with one network and batch share one compiled program
+            capacity = 2 * recipe.eval_every
             while self.stop_reason is None:
                 count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
                 steps = np.arange(self.step, self.step + count)
@@ -173,8 +177,9 @@ class Trainer:
                     self.opt_state,
                     Xd,
                     yd,
-                    plan.rows(self.step, count),
-                    lrs.astype(dtype),
+                    np.pad(plan.rows(self.step, count), ((0, capacity - count), (0, 0))),
+                    np.pad(lrs, (0, capacity - count)).astype(dtype),
+                    count=np.int32(count),
                     X_check=Xc,
                     y_check=yc,
                 )
@@ -185,7 +190,7 @@ class Trainer:
                     self.total_steps,
                     self.step / plan.steps_per_epoch,
                     clock.done(),
-                    float(np.mean(np.asarray(losses))),
+                    float(np.mean(np.asarray(losses)[:count])),
                     float(check_loss) if has_val else None,
                     float(check_rrmse) if has_val else None,
                     float(grad_norm),
@@ -250,117 +255,34 @@ class Clock:
         return time.perf_counter() - self.started + self.chunk_seconds > self.budget
 
 
-class Programs(NamedTuple):
-    """What the loop runs: `init(key, dtype)` -> (params, opt_state), and the jitted
-    `run_chunk(params, opt_state, X, y, rows (count, batch), lrs (count,), *, X_check, y_check)` ->
-    (params, opt_state, losses (count,), (loss, gradient norm, rRMSE) on the check rows after the chunk).
-    The check is compiled into the chunk's program: one compilation per fit instead of two."""
-
-    init: Callable
-    run_chunk: Callable
-
-
-_PROGRAMS: dict[tuple, Programs] = {}
-_PROGRAMS_KEPT = 64  # compiled programs of a process's recent recipes; more are built anew
-
-
-def programs_for(network: Network, recipe: Recipe, batch: int) -> Programs:
-    """`build_programs` for this network, recipe and batch size, kept by the fields they depend on:
-    probes, folds and repeated fits of one shape then compile once per process."""
-    plateau = (recipe.decay_rate, recipe.decay_steps) if recipe.schedule == "plateau" else None
-    elements = batch * recipe.ensemble * max(network.sizes)
-    options = backend.compiler_options(elements, backend.device(recipe.device))
-    key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay, tuple(options))
-    if key not in _PROGRAMS:
-        if len(_PROGRAMS) >= _PROGRAMS_KEPT:
-            _PROGRAMS.pop(next(iter(_PROGRAMS)))
-        _PROGRAMS[key] = build_programs(network, recipe, optim.optimizer(recipe), options)
-    return _PROGRAMS[key]
-
-
-def build_programs(
-    network: Network,
-    recipe: Recipe,
-    opt: optax.GradientTransformationExtraArgs,
-    options: dict[str, str] | None = None,
-) -> Programs:
-    """The step and check functions of a recipe; with an ensemble, mapped over a members axis.
-    `options`: XLA compiler options for the step (`backend.compiler_options`)."""
-    loss_fn = optim.LOSSES[recipe.loss]
-
-    def batch_loss(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
-        return loss_fn(network(params, xb), yb)
-
-    def objective(params: Params, xb: jax.Array, yb: jax.Array) -> jax.Array:
-        """What the optimizer minimises: the loss plus the L2 penalty (validation checks measure the loss alone)."""
-        if not recipe.weight_decay:
-            return batch_loss(params, xb, yb)
-        penalty = sum(jnp.sum(layer["w"] ** 2) for layer in params)
-        return batch_loss(params, xb, yb) + recipe.weight_decay * penalty
-
-    def update(params, opt_state, xb, yb, lr):
-        """One optimizer step of one member on one batch, at learning rate `lr`."""
-        if recipe.optimizer == "lbfgs":
-            value_fn = lambda p: objective(p, xb, yb)
-            loss, grads = optax.value_and_grad_from_state(value_fn)(params, state=opt_state)
-            updates, opt_state = opt.update(grads, opt_state, params, value=loss, grad=grads, value_fn=value_fn)
-        else:
-            loss, grads = jax.value_and_grad(objective)(params, xb, yb)
-            updates, opt_state = opt.update(grads, opt_state, params, value=loss)
-            updates = jax.tree.map(lambda u: lr * u, updates)  # the optimizer runs at unit rate
-        return optax.apply_updates(params, updates), opt_state, loss
-
-    def measure(params, X, y):
-        """Loss, gradient norm and rRMSE of one member on a whole set."""
-        loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
-        rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
-        return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
-
-    def init(key: jax.Array, dtype) -> tuple[Params, optax.OptState]:
-        params = network.init(key, dtype)
-        return params, opt.init(params)
-
-    step: Callable[..., Any] = update
-    score: Callable[..., Any] = measure
-    start: Callable[..., Any] = init
-    if recipe.ensemble > 1:  # every member takes the same batch; they differ by their initial weights
-        step = jax.vmap(update, in_axes=(0, 0, None, None, None))
-        score = jax.vmap(measure, in_axes=(0, None, None))
-        start = lambda key, dtype: jax.vmap(lambda k: init(k, dtype))(jax.random.split(key, recipe.ensemble))
-
-    @partial(jax.jit, compiler_options=options)
-    def run_chunk(params, opt_state, X, y, rows, lrs, *, X_check, y_check):
-        def one_step(carry, batch):
-            batch_rows, lr = batch
-            params, opt_state, loss = step(*carry, X[batch_rows], y[batch_rows], lr)
-            return (params, opt_state), jnp.mean(loss)
-
-        (params, opt_state), losses = jax.lax.scan(one_step, (params, opt_state), (rows, lrs))
-        checked = tuple(jnp.mean(value) for value in score(params, X_check, y_check))  # averaged over members
-        return params, opt_state, losses, checked
-
-    return Programs(start, run_chunk)
+# Training rows are stored in buckets a power of 4 apart up to this many rows (16 MB of float32 for 4
+# inputs at most), and a third apart beyond it, where padding costs memory that matters.
+WIDE_BUCKETS = 1 << 20
 
 
 def padded_rows(n: int) -> int:
-    """The rows a training set of n rows is stored in on the device: the next of 2**k and 1.5 * 2**k,
-    16 at least, so that sizes within a third of each other compile one step."""
+    """The rows a training set of n rows is stored in on the device: the next power of 4 (16 at
+    least), beyond WIDE_BUCKETS the next of 2**k and 1.5 * 2**k. A fit's probes and its run on the
+    rows drawn where the probes erred (twice as many) then share one compiled step, as do a grid
+    search's fits and the folds of a calibration."""
     if n <= 16:
         return 16
     power = 1 << (n - 1).bit_length()  # the least power of two >= n
+    if power <= WIDE_BUCKETS:
+        return power if power.bit_length() % 2 else 2 * power  # 2**(2k)
     return 3 * power // 4 if 3 * power // 4 >= n else power
 
 
 def chunk_length(total: int, every: int) -> int:
     """Steps per chunk: `every`, or the nearest length within a factor 2 of it that divides
-    `total`, so the last chunk is as long as the others and the step compiles once."""
+    `total`, so that the last chunk is as long as the others and the checks fall evenly."""
     if total <= every:
         return total
     for offset in range(every):
         for length in (every - offset, every + offset):
             if every // 2 <= length <= 2 * every and total % length == 0:
                 return length
-    return every  # a total with no such divisor (a large prime): the last chunk compiles again
+    return every  # a total with no such divisor (a large prime): the last chunk is shorter
 
 
 class BatchPlan:

@@ -48,7 +48,8 @@ class Conductor:
         task: the task the dataset was prepared for (its query points, its laws).
         recipe: the recipe, fields left at auto included.
         rng: the one stream every random choice of the fit draws from.
-        callbacks: told of the chosen network's training, chunk by chunk.
+        callbacks: told of each probe of the automatic recipe as it ends, and of the chosen
+            network's training, chunk by chunk.
         budget: seconds for the whole fit; None: the recipe's time limit, if any.
         checkpoints: a folder the run's state is written to every `recipe.checkpoint_every` s.
         resume: such a state to go on from: the choices it keeps are not made anew.
@@ -128,7 +129,9 @@ class Conductor:
             self.decided = Decided.from_checkpoint(self.resume, self.target)
             return
         split = self.dataset.split
-        self.recipe, self.choice = choose(self.recipe, split, budget=self.budget, groups=self.groups)
+        self.recipe, self.choice = choose(
+            self.recipe, split, budget=self.budget, groups=self.groups, callbacks=self.callbacks
+        )
         if self.choice is not None and self.groups is not None and self.recipe.groups == "on":
             self.choice = dataclasses.replace(self.choice, groups=self.groups.describe(self.target.inputs))
 

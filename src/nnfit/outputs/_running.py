@@ -19,7 +19,7 @@ from ..task import Task
 from ._rundir import MARKER, begin
 
 
-def fit_into(
+def fit_into(  # noqa: PLR0913  # the run directory's options, keyword-only beyond the fit's own
     path: Path,
     prepared: Prepared,
     task: Task,
@@ -31,6 +31,7 @@ def fit_into(
     overwrite: bool = False,
     fixes: bool = False,
     report: bool = True,
+    budget: float | None = None,
 ) -> Fit:
     """Fit a prepared target, domain and dataset (`nnfit.data.prepare`) with its run directory
     `path` kept up to date: marked unfinished with its recipe at once, checkpointed as it trains
@@ -51,7 +52,7 @@ def fit_into(
     checkpoints = None if replacing else begin(path, task, recipe)
     try:
         result = Conductor(
-            *prepared, task, recipe, rng, callbacks=callbacks, checkpoints=checkpoints, resume=resume
+            *prepared, task, recipe, rng, callbacks=callbacks, budget=budget, checkpoints=checkpoints, resume=resume
         ).fit()
     except BaseException:
         if checkpoints is not None and resume is None and not any(path.glob("checkpoint.npz")):

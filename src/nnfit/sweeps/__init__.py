@@ -4,6 +4,6 @@ sweep's page."""
 
 from ._plan import plan, read_plan
 from ._space import Space
-from ._sweep import Sweep, resume, show, sweep
+from ._sweep import Sweep, SweepStopped, resume, show, sweep
 
-__all__ = ["Space", "Sweep", "plan", "read_plan", "resume", "show", "sweep"]
+__all__ = ["Space", "Sweep", "SweepStopped", "plan", "read_plan", "resume", "show", "sweep"]

@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import optuna
+from optuna.storages import RetryFailedTrialCallback
 from optuna.trial import FrozenTrial, TrialState
 
 from ..data import prepare
@@ -59,6 +61,18 @@ def finished(trial: FrozenTrial) -> bool:
     return trial.state == TrialState.FAIL and ERROR in trial.user_attrs
 
 
+def requeue(study: optuna.Study, number: int | None) -> None:
+    """Put trial `number` back in the queue with its parameters when it failed because its worker was
+    stopped (Ctrl-C), not by its recipe: the next worker, or `nnfit sweep --resume`, runs it again.
+    A stop by the user does not count against the retries of trials that kill their worker."""
+    trial = next((t for t in study.get_trials(deepcopy=False) if t.number == number), None)
+    if trial is None or trial.state != TrialState.FAIL or finished(trial):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        RetryFailedTrialCallback(max_retry=None)(study, trial)
+
+
 def logged(study: optuna.Study, trial: FrozenTrial) -> None:
     """Says in one line how a trial ended: an Optuna callback after each trial."""
     row = trial.user_attrs.get("row", {})
@@ -86,6 +100,7 @@ class Objective:
         target, domain, dataset = prepare(the_plan.task, rng)
         self.prepared = (target, domain, dataclasses.replace(dataset, test=dataset.test[:0]))
         self.split = dataset.split
+        self.current: int | None = None  # the number of the trial running, or last run, in this process
 
     @staticmethod
     def base_of(the_plan: Plan) -> Recipe:
@@ -95,6 +110,7 @@ class Objective:
         return base.replace(budget=budget, steps=None, epochs=None) if budget else base
 
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
+        self.current = trial.number
         pruning = [Pruning(trial)] if len(self.plan.search.objectives) == 1 and self.plan.search.prune else []
         try:
             recipe = self.plan.space.recipe(self.base, trial).fixed()

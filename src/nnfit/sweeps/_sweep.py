@@ -19,9 +19,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +41,7 @@ from ..outputs import EXPORT_FORMATS, fit_into
 from ..recipe import Recipe
 from ..search import Search
 from ..task import Task
-from ._objective import Objective, describe, finished, log, logged
+from ._objective import Objective, describe, finished, log, logged, requeue
 from ._page import write_html
 from ._plan import Plan, plan, read_plan
 from ._storage import open_storage
@@ -45,22 +49,55 @@ from ._storage import open_storage
 BEST_EXPORTS = ("numpy", "json")  # written beside the best's run: they need nothing but NumPy
 
 
+class SweepStopped(KeyboardInterrupt):
+    """Ctrl-C during a sweep: every worker has stopped and put its running trial back in the queue;
+    `nnfit sweep --resume folder` goes on. A KeyboardInterrupt, so that it stops a caller as one."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"sweep stopped; go on with nnfit sweep --resume {folder}")
+        self.folder = folder
+
+
+# A worker asked to stop (Ctrl-C) ends within a chunk of training; one that has not after this many
+# seconds is told again, by a signal of its own (a Ctrl-C sent to the first process alone).
+STOP_SECONDS = 2.0
+
+
 def run_workers(the_plan: Plan, workers: int, first: bool, progress: bool = False) -> None:
     """Work on the study in this process, or in `workers` new ones, until its trials are done.
-    `first`: this process made the study, and its first worker proposes from the plan's seed alone."""
+    `first`: this process made the study, and its first worker proposes from the plan's seed alone.
+    Ctrl-C stops every worker, each putting its running trial back in the queue, and is raised again
+    here (KeyboardInterrupt)."""
     spec = the_plan.to_dict()
     if workers == 1:
         work(spec, first, progress)
         return
     context = multiprocessing.get_context("spawn")  # JAX's threads do not survive a fork
-    processes = [context.Process(target=work, args=(spec, first and i == 0, progress)) for i in range(workers)]
+    processes = [context.Process(target=_worker, args=(spec, first and i == 0, progress)) for i in range(workers)]
     for process in processes:
         process.start()
-    for process in processes:
-        process.join()
+    try:
+        for process in processes:
+            process.join()
+    except KeyboardInterrupt:
+        for process in processes:
+            process.join(STOP_SECONDS)
+            if process.is_alive() and process.pid is not None:
+                os.kill(process.pid, signal.SIGINT)
+        for process in processes:
+            process.join()
+        raise
     failed = [p.exitcode for p in processes if p.exitcode]
     if failed:
         raise NnfitError(f"{len(failed)} of {workers} workers stopped with an error (exit {failed[0]})")
+
+
+def _worker(spec: Mapping[str, Any], first: bool, progress: bool) -> None:
+    """`work` in a process of its own: a stop (Ctrl-C) ends it with exit status 130 and no traceback."""
+    try:
+        work(spec, first, progress)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
@@ -93,7 +130,26 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
             # the rest are running elsewhere: wait, in case their worker dies and they come back
             time.sleep(the_plan.search.heartbeat)
             continue
-        study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
+        try:
+            study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
+        except KeyboardInterrupt:  # Optuna has failed the running trial: it runs again on --resume
+            with _deaf():
+                requeue(study, objective.current)
+            raise
+
+
+@contextmanager
+def _deaf() -> Iterator[None]:
+    """Ctrl-C ignored meanwhile, where the main thread can be told: a second one must not cut short
+    the putting back of a trial."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -190,9 +246,12 @@ def resume(folder: str | Path, workers: int | None = None, progress: bool = Fals
 
 def conclude(the_plan: Plan, folder: Path, workers: int, first: bool, progress: bool = False) -> Sweep:
     """Run the workers (`first`: see `run_workers`), refit the best trial into `folder`/best and
-    write `folder`/sweep.html."""
+    write `folder`/sweep.html. Ctrl-C raises `SweepStopped`, the interrupted trials queued again."""
 
-    run_workers(the_plan, workers, first, progress)
+    try:
+        run_workers(the_plan, workers, first, progress)
+    except KeyboardInterrupt:
+        raise SweepStopped(folder) from None
     result = Sweep(the_plan.open(the_plan.recipe.seed), folder)
     if result.completed:
         best = min(result.front, key=lambda t: (t.values[0], t.number))

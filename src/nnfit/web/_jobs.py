@@ -16,7 +16,7 @@ import numpy as np
 
 from ..checks import Finding, Watch
 from ..data import Domain, Prepared
-from ..engine import INTERRUPTED, Callback, ChunkEnd, Halt, Trainer
+from ..engine import INTERRUPTED, Callback, ChunkEnd, Halt, ProbeEnd, Trainer
 from ..errors import NnfitError
 from ..outputs import fit_into, reserve, slug
 from ..recipe import Recipe
@@ -173,7 +173,8 @@ class Deadline(Callback):
 
 
 class Stream(Callback):
-    """Sends a job's training as it goes, as "chunk" events: the ChunkEnds since the last event,
+    """Sends a job's probes as they end ("probe" events, before training) and its training as it
+    goes, as "chunk" events: the ChunkEnds since the last event,
     the findings made during training (at once, when they are made) and, for a target of one or
     two inputs, the fit over the domain's 2x box. Events go out at most every SEND_EVERY seconds
     otherwise: a run checked every step makes thousands of chunks a minute, and an event for each
@@ -196,6 +197,9 @@ class Stream(Callback):
                 X, y = dataset.split.X_train, dataset.split.y_train
                 rows = np.random.default_rng(0).permutation(len(X))[:DATA_POINTS]
                 self.begin["points"] = {"X": X[rows].tolist(), "y": y[rows, 0].tolist()}
+
+    def on_probe_end(self, event: ProbeEnd) -> None:
+        self.job.emit("probe", **vars(event))
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self.sent, self.pending, self.last = 0, [], -math.inf

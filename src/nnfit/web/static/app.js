@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const state = { schema: null, job: null, source: null, live: null, run: null, variables: [], drawPending: false };
 // read by the browser tests: how often the live plots redrew, how many fits ended, which run is shown
-window.nnfitLive = { updates: 0, chunks: 0, ended: 0, lastRun: null, shown: null };
+window.nnfitLive = { updates: 0, chunks: 0, probes: 0, ended: 0, lastRun: null, shown: null };
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 const SKIPPED = new Set(["target", "domain", "query", "inputs", "outputs"]); // fields set outside the form
 
@@ -253,6 +253,9 @@ function onEvent(event) {
   const live = state.live;
   if (event.type === "state") {
     $("live-status").textContent = event.state === "queued" ? `waiting: fit #${state.job}, place ${event.position} in the queue` : "choosing the recipe and preparing the data…";
+  } else if (event.type === "probe") {  // a candidate of the automatic recipe ended its short training
+    window.nnfitLive.probes += 1;
+    $("live-status").textContent = `choosing the recipe: ${event.probed} probed; ${event.label}: validation rRMSE ${number(event.val_rrmse)}`;
   } else if (event.type === "begin") {
     Object.assign(live, { steps: [], train: [], val: [], rrmse: [], lr: [], begin: event, fit: null });
     $("live-status").textContent = `training: ${event.recipe}`;
