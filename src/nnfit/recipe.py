@@ -149,8 +149,8 @@ class Recipe(Settings):
     budget: float | None = setting(
         None,
         "seconds",
-        "train for this long, compilation included: 30s, 2m, 1h "
-        "or seconds; without steps or epochs the schedule spans the budget",
+        "train for this long, compilation included: 30s, 2m, 1h or seconds; without steps or epochs the "
+        "schedule spans the budget; nnfit fit counts it from its own start to its last line",
         "the step count sets the length, so the same recipe gives the same numbers on any machine",
         gt=0,
         optional=True,

@@ -209,7 +209,7 @@ def test_a_shell_where_the_target_passes_1e200_is_measured_not_nan(cli):
 
 def test_a_budget_is_the_commands_clock_counted_from_its_start(cli, monkeypatch):
     # as if loading and sampling had taken 5.5 s of a 6 s budget: about 0.45 s are left to train
-    monkeypatch.setattr("nnfit.cli._fitting.process_seconds", lambda: 5.5)
+    monkeypatch.setattr("nnfit.cli._fitting.command_seconds", lambda: 5.5)
     outcome = cli("fit", "x**2", "--domain", "x=0:1", "--budget", "6s", "--no-report", "--json")
     assert outcome.code == 0, outcome.err
     trained = json.loads(outcome.out)["seconds"]

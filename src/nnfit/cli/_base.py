@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +93,31 @@ def try_fixes_option() -> click.Option:
 
 
 def process_seconds() -> float:
-    """Seconds since this process started: the command's clock, which a user's --budget counts.
-    From the kernel on Linux (/proc, to 10 ms); elsewhere since this module was imported, which
-    misses the interpreter's own start (about 0.05 s)."""
+    """Seconds since this process started. From the kernel on Linux (/proc, to 10 ms); elsewhere
+    since this module was imported, which misses the interpreter's own start (about 0.05 s)."""
     try:
         with open("/proc/self/stat", encoding="ascii") as stat, open("/proc/uptime", encoding="ascii") as uptime:
             started = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime, in clock ticks
             return float(uptime.read().split()[0]) - started / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return time.monotonic() - _IMPORTED
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What `run` tells the command it runs (click's context object): when it began, on
+    time.monotonic()'s clock."""
+
+    started: float
+
+
+def command_seconds() -> float:
+    """Seconds since the command began: the clock a user's --budget counts. The `nnfit` command's
+    begins with its process (imports included); a `run` called in a running program, with the call."""
+    context = click.get_current_context(silent=True)
+    invocation = context.find_root().obj if context is not None else None
+    started = invocation.started if isinstance(invocation, Invocation) else _IMPORTED
+    return time.monotonic() - started
 
 
 def config_option() -> click.Option:
@@ -110,12 +127,14 @@ def config_option() -> click.Option:
     )
 
 
-def run(argv: list[str] | None = None) -> None:
-    """Entry point: NnfitError -> one line on stderr and exit 2."""
+def run(argv: list[str] | None = None, *, started: float | None = None) -> None:
+    """Entry point: NnfitError -> one line on stderr and exit 2. `started`: when the command began,
+    on time.monotonic()'s clock (`command_seconds`); default, now."""
+    invocation = Invocation(time.monotonic() if started is None else started)
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args
     try:
-        main.main(args=args, standalone_mode=False, prog_name="nnfit")
+        main.main(args=args, standalone_mode=False, prog_name="nnfit", obj=invocation)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("nnfit: stopped (Ctrl-C)", err=True)
         sys.exit(130)
@@ -137,7 +156,7 @@ def entry() -> None:
     """The `nnfit` command: `run`, then an immediate exit once the output is flushed. Unloading JAX
     and XLA at interpreter shutdown took 0.5 s after a fit, with nothing left to write."""
     try:
-        run()
+        run(started=time.monotonic() - process_seconds())
         status: int = 0
     except SystemExit as exc:
         if isinstance(exc.code, str):

@@ -22,7 +22,7 @@ from ..recipe import Recipe
 from ..task import Task
 from . import _tables as tables
 from ._arguments import Command
-from ._base import EPILOG, RUNS_DIR, config_option, main, options, process_seconds, settings, try_fixes_option
+from ._base import EPILOG, RUNS_DIR, command_seconds, config_option, main, options, settings, try_fixes_option
 from ._laws import law_files
 
 # What follows a fit in `nnfit fit`, kept from a --budget: writing the report (its figures: 0.35-0.5 s
@@ -123,11 +123,11 @@ def _fit_command(
 
 def _budget_left(recipe: Recipe, *, report: bool) -> float | None:
     """Of a recipe's time limit, the seconds left to the fit: a user's --budget is the command's
-    clock, counted from the process's start (imports and sampling included) to its last line, so
-    what follows the fit (the report, the summary) is kept from it too. None without a limit."""
+    clock (`command_seconds`: from the process's start, imports and sampling included) to its last
+    line, so what follows the fit (the report, the summary) is kept from it too. None without a limit."""
     if recipe.time_limit is None:
         return None
-    left = recipe.time_limit - process_seconds() - (REPORT_SECONDS if report else SUMMARY_SECONDS)
+    left = recipe.time_limit - command_seconds() - (REPORT_SECONDS if report else SUMMARY_SECONDS)
     return max(left, LEAST_SHARE * recipe.time_limit)
 
 
