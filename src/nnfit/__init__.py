@@ -12,7 +12,7 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.9.1"  # the one place the version is written (pyproject reads it)
+__version__ = "0.9.2"  # the one place the version is written (pyproject reads it)
 
 # public name -> the package or module that exports it; no module may share a public name, or
 # importing it would replace the name on the package (tests/test_api.py checks)
@@ -36,6 +36,7 @@ _API = {
     "NnfitError": "errors",
     "Callback": "engine",
     "ChunkEnd": "engine",
+    "ProbeEnd": "engine",
     "EarlyStopping": "engine",
     "History": "engine",
     "RichProgress": "engine",
@@ -53,6 +54,7 @@ __all__ = [
     "Interval",
     "NNFitRegressor",
     "NnfitError",
+    "ProbeEnd",
     "Recipe",
     "RichProgress",
     "Sweep",
@@ -71,7 +73,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .checks import Finding
     from .data import Domain, Interval, Target
-    from .engine import Callback, ChunkEnd, EarlyStopping, History, RichProgress
+    from .engine import Callback, ChunkEnd, EarlyStopping, History, ProbeEnd, RichProgress
     from .errors import NnfitError
     from .estimator import NNFitRegressor
     from .fitting import Fit, doctor, fit, try_fixes
