@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import need
 from page_driver import ended, finished, fit_formula, launch, open_page, set_field, variance
@@ -80,6 +81,24 @@ def test_the_seed_000_recipe_is_mended_by_clicking_its_fixes(page):
         result = finished(page, before)
     assert result["test"] <= 1e-2
     assert variance(page, "#fit-plot") > DRAWN
+
+
+def test_a_network_that_loses_to_the_linear_baseline_is_followed_by_it_without_beginning_again(page, tmp_path):
+    rng = np.random.default_rng(0)  # noisy linear rows: no network beats the baseline (tests/auto/test_verdicts.py)
+    a, b = rng.uniform(0, 1, (2, 300))
+    y = 3 * a - 2 * b + rng.normal(0, 0.5, 300)
+    np.savetxt(tmp_path / "noisy.csv", np.column_stack([a, b, y]), delimiter=",", header="a,b,y", comments="")
+    page.set_input_files("#upload", str(tmp_path / "noisy.csv"))
+    page.wait_for_selector("#columns:not([hidden])")
+    page.click("#fit")
+    finished(page, 0)
+    # one begin, the network's, then its fallback: the linear model's steps do not start the curves again
+    assert page.evaluate("[window.nnfitLive.begins, window.nnfitLive.fallbacks, window.nnfitLive.chunks > 0]") == [
+        1,
+        1,
+        True,
+    ]
+    assert variance(page, "#loss-plot") > DRAWN  # the network's curves are kept
 
 
 def test_an_uploaded_csv_is_fitted(page):

@@ -173,8 +173,9 @@ class Deadline(Callback):
 
 
 class Stream(Callback):
-    """Sends a job's probes as they end ("probe" events, before training) and its training as it
-    goes, as "chunk" events: the ChunkEnds since the last event,
+    """Sends a job's probes as they end ("probe" events, before training), the start of its training
+    ("begin"; "fallback" when the linear baseline is fitted after the network lost to it) and its
+    training as it goes, as "chunk" events: the ChunkEnds since the last event,
     the findings made during training (at once, when they are made) and, for a target of one or
     two inputs, the fit over the domain's 2x box. Events go out at most every SEND_EVERY seconds
     otherwise: a run checked every step makes thousands of chunks a minute, and an event for each
@@ -187,6 +188,7 @@ class Stream(Callback):
         self.sent = 0  # findings already sent
         self.pending: list[dict[str, Any]] = []  # the ChunkEnds not yet sent
         self.last = -math.inf  # when the last event went out (time.perf_counter)
+        self.trained = 0  # trainings begun: a fit's network, then perhaps a retry or the linear fallback
         self.begin: dict[str, Any] = {"inputs": list(target.inputs), "outputs": list(target.outputs)}
         if self.grid is not None:
             self.begin["axes"] = [list(axis) for axis in live_axes(domain)]
@@ -203,7 +205,13 @@ class Stream(Callback):
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self.sent, self.pending, self.last = 0, [], -math.inf
-        self.job.emit("begin", total_steps=trainer.total_steps, recipe=trainer.recipe.summary(), **self.begin)
+        if self.trained and trainer.recipe.model == "linear":
+            # the network trained did not beat the linear baseline, which is fitted instead: the page
+            # keeps the network's curves and says so, rather than beginning again
+            self.job.emit("fallback", total_steps=trainer.total_steps, recipe=trainer.recipe.summary())
+        else:
+            self.job.emit("begin", total_steps=trainer.total_steps, recipe=trainer.recipe.summary(), **self.begin)
+        self.trained += 1
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
         self.pending.append(dict(vars(event)))  # its fields: a copy, without asdict's deep copy

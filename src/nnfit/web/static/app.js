@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const state = { schema: null, job: null, source: null, live: null, run: null, variables: [], drawPending: false };
 // read by the browser tests: how often the live plots redrew, how many fits ended, which run is shown
-window.nnfitLive = { updates: 0, chunks: 0, probes: 0, ended: 0, lastRun: null, shown: null };
+window.nnfitLive = { updates: 0, chunks: 0, probes: 0, fallbacks: 0, begins: 0, ended: 0, lastRun: null, shown: null };
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 const SKIPPED = new Set(["target", "domain", "query", "inputs", "outputs"]); // fields set outside the form
 
@@ -257,19 +257,26 @@ function onEvent(event) {
     window.nnfitLive.probes += 1;
     $("live-status").textContent = `choosing the recipe: ${event.probed} probed; ${event.label}: validation rRMSE ${number(event.val_rrmse)}`;
   } else if (event.type === "begin") {
-    Object.assign(live, { steps: [], train: [], val: [], rrmse: [], lr: [], begin: event, fit: null });
+    Object.assign(live, { steps: [], train: [], val: [], rrmse: [], lr: [], begin: event, fit: null, fallback: false });
+    window.nnfitLive.begins += 1;
     $("live-status").textContent = `training: ${event.recipe}`;
+  } else if (event.type === "fallback") {  // the network lost to the linear baseline: its curves stay
+    live.fallback = true;
+    window.nnfitLive.fallbacks += 1;
+    $("live-status").textContent = `the linear baseline beat the network on the validation rows: fitting it instead (${event.recipe})`;
   } else if (event.type === "chunk") {
-    for (const record of event.records) {
-      window.nnfitLive.chunks += 1;
-      live.steps.push(record.step); live.train.push(record.train_loss); live.val.push(record.val_loss);
-      live.rrmse.push(record.val_rrmse); live.lr.push(record.lr);
-    }
     const latest = event.records[event.records.length - 1];
     live.fit = event.fit || live.fit;
-    live.progress = latest.progress;
-    const rrmse = latest.val_rrmse === null ? "" : `, validation rRMSE ${number(latest.val_rrmse)}`;
-    $("live-status").textContent = `step ${latest.step}${latest.total_steps ? ` of ${latest.total_steps}` : ""}: loss ${number(latest.train_loss)}${rrmse}, ${number(latest.elapsed)} s`;
+    if (!live.fallback) {  // the linear model's own steps would start the curves again
+      for (const record of event.records) {
+        window.nnfitLive.chunks += 1;
+        live.steps.push(record.step); live.train.push(record.train_loss); live.val.push(record.val_loss);
+        live.rrmse.push(record.val_rrmse); live.lr.push(record.lr);
+      }
+      live.progress = latest.progress;
+      const rrmse = latest.val_rrmse === null ? "" : `, validation rRMSE ${number(latest.val_rrmse)}`;
+      $("live-status").textContent = `step ${latest.step}${latest.total_steps ? ` of ${latest.total_steps}` : ""}: loss ${number(latest.train_loss)}${rrmse}, ${number(latest.elapsed)} s`;
+    }
     for (const finding of event.findings) $("live-findings").append(findingItem(finding, false));
     scheduleDraw();
   } else if (event.type === "end") {
