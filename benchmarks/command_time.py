@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import pty
+import re
 import statistics
 import subprocess
 import sys
@@ -38,16 +39,23 @@ class Timed(NamedTuple):
     test_rrmse: float
 
 
-def in_a_terminal(args: list[str], folder: Path, cache: Path) -> Timed:
-    """`nnfit ARGS` run in `folder` in a pseudo-terminal, compiling into `cache`."""
+class Terminal(NamedTuple):
+    """What a command did in a pseudo-terminal: seconds to its first output and to its exit, what it
+    wrote (Rich's cursor movements left out) and its exit status."""
+
+    first: float
+    whole: float
+    text: str
+    status: int
+
+
+def terminal(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Terminal:
+    """Run `command` in `cwd` with a pseudo-terminal for its stdin, stdout and stderr, as a user's shell does."""
     reader, writer = pty.openpty()
-    env = {**os.environ, "NNFIT_CACHE_DIR": str(cache)}
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nnfit", *args], cwd=folder, stdin=writer, stdout=writer, stderr=writer, env=env
-    )
+    process = subprocess.Popen(command, cwd=cwd, stdin=writer, stdout=writer, stderr=writer, env=env)
     os.close(writer)
-    first = None
+    first, chunks = None, []
     while True:
         try:
             chunk = os.read(reader, 65536)
@@ -56,15 +64,24 @@ def in_a_terminal(args: list[str], folder: Path, cache: Path) -> Timed:
         if not chunk:
             break
         first = first if first is not None else time.perf_counter() - started
+        chunks.append(chunk)
     process.wait()
     whole = time.perf_counter() - started
     os.close(reader)
-    if process.returncode != 0:
-        raise RuntimeError(f"nnfit {' '.join(args)} exited with status {process.returncode}")
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode(errors="replace"))
+    return Terminal(whole if first is None else first, whole, text, process.returncode)
+
+
+def in_a_terminal(args: list[str], folder: Path, cache: Path) -> Timed:
+    """`nnfit ARGS` run in `folder` in a pseudo-terminal, compiling into `cache`."""
+    env = {**os.environ, "NNFIT_CACHE_DIR": str(cache)}
+    done = terminal([sys.executable, "-m", "nnfit", *args], folder, env)
+    if done.status != 0:
+        raise RuntimeError(f"nnfit {' '.join(args)} exited with status {done.status}:\n{done.text}")
     run = max((folder / "nnfit-runs").iterdir(), key=lambda p: p.name)
     info = json.loads((run / "run.json").read_text())
     test = json.loads((run / "metrics.json").read_text())["evaluation"]["test"]["rrmse"]
-    return Timed(first or whole, whole, info.get("choice_seconds", 0.0), test)
+    return Timed(done.first, done.whole, info.get("choice_seconds", 0.0), test)
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:

@@ -2,8 +2,6 @@
 
 import importlib.util
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
@@ -13,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from benchmark_scripts import script
 from doctor_corpus import EXAMPLES
 
 import nnfit
@@ -233,19 +232,6 @@ def test_a_default_fit_raises_no_deprecation_warning(tmp_path):
 
 def _in_a_terminal(args: list[str], cwd: Path) -> str:
     """What `python ARGS` writes to a terminal, with Rich's cursor movements left out."""
-    reader, writer = pty.openpty()
-    process = subprocess.Popen([sys.executable, *args], cwd=cwd, stdin=writer, stdout=writer, stderr=writer)
-    os.close(writer)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(reader, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=120)
-    os.close(reader)
-    assert process.returncode == 0, b"".join(chunks).decode(errors="replace")
-    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode(errors="replace"))
+    done = script("command_time").terminal([sys.executable, *args], cwd)
+    assert done.status == 0, done.text
+    return done.text

@@ -1,19 +1,9 @@
 """Each benchmark script runs end to end on a tiny setting (the measurements live in benchmarks/)."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
-
-def script(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from benchmark_scripts import script
 
 
 @pytest.mark.parametrize(

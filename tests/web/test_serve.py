@@ -101,6 +101,20 @@ def test_a_network_that_loses_to_the_linear_baseline_is_followed_by_it_without_b
     assert variance(page, "#loss-plot") > DRAWN  # the network's curves are kept
 
 
+def test_a_claimed_law_is_drawn_beside_the_network(page, tmp_path):
+    x = np.random.default_rng(1).uniform(1, 4, 300)
+    np.savetxt(tmp_path / "square.csv", np.column_stack([x, 3 * x**2]), delimiter=",", header="x,y", comments="")
+    page.set_input_files("#upload", str(tmp_path / "square.csv"))
+    page.wait_for_selector("#columns:not([hidden])")
+    set_field(page, "steps", "2000")
+    page.select_option("#field-discover", "true")
+    page.click("#fit")
+    finished(page, 0)
+    names = page.evaluate("document.getElementById('fit-plot').data.map((t) => t.name || '')")
+    assert "network" in names and "law: y = 3*x**2" in names
+    assert variance(page, "#fit-plot") > DRAWN
+
+
 def test_an_uploaded_csv_is_fitted(page):
     page.set_input_files("#upload", str(ROOT / "examples" / "measurements.csv"))
     page.wait_for_selector("#columns:not([hidden])")

@@ -239,8 +239,8 @@ class RichProgress(Callback):
         status = f"{event.probed} probed; {event.label}: validation rRMSE {event.val_rrmse:.2g}"
         if self.choosing is None:
             self.choosing = self.progress.add_task("choosing the recipe", total=None, status=status)
-        else:
-            self.progress.update(self.choosing, status=status)
+        # drawn at once: the last probes may end within one of the display's refreshes
+        self.progress.update(self.choosing, status=status, refresh=True)
 
     def on_train_begin(self, trainer: Trainer) -> None:
         self._show()

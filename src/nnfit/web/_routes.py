@@ -241,6 +241,8 @@ def run(name: str, server: Server) -> dict[str, Any]:
                 "upper": (prediction + half).tolist(),
                 "coverage": fit.recipe.coverage,
             }
+        if fit.laws and fit.laws[0].expression is not None:  # the first output's claimed law, drawn beside
+            detail["live"]["law"] = {"name": str(fit.laws[0]), "values": fit.laws[0].predict(grid).tolist()}
     return finite(detail)
 
 

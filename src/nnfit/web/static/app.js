@@ -347,6 +347,7 @@ function drawFit(div, begin, fitValues, truth) {
       traces.push({ x: axes[0], y: begin.upper, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(47, 95, 179, 0.18)", name: `${+(100 * begin.coverage).toPrecision(4)}% interval` });
     }
     traces.push({ x: axes[0], y: fitValues, name: "network", mode: "lines", line: { color: "#2f5fb3", dash: "dash" } });
+    if (begin.law) traces.push({ x: axes[0], y: begin.law.values, name: `law: ${begin.law.name}`, mode: "lines", line: { color: "#b3592f", dash: "dot" } });
     Plotly.react(div, traces, {
       margin: { t: 30, r: 20, b: 40, l: 60 }, title: { text: "the fit over twice the domain (training domain shaded)", font: { size: 13 } },
       xaxis: { title: { text: inputs[0] } }, yaxis: { title: { text: outputs[0] } }, shapes: [domainBox(begin.domain, false)],
@@ -356,7 +357,13 @@ function drawFit(div, begin, fitValues, truth) {
     const side = axes[0].length;
     const z = [];
     for (let row = 0; row < axes[1].length; row++) z.push(fitValues.slice(row * side, (row + 1) * side));
-    Plotly.react(div, [{ type: "heatmap", x: axes[0], y: axes[1], z, colorscale: "Viridis", colorbar: { title: { text: outputs[0] } } }], {
+    const traces = [{ type: "heatmap", x: axes[0], y: axes[1], z, colorscale: "Viridis", colorbar: { title: { text: outputs[0] } }, name: "network" }];
+    if (begin.law) {  // the claimed law's contours over the network's colours
+      const lawZ = [];
+      for (let row = 0; row < axes[1].length; row++) lawZ.push(begin.law.values.slice(row * side, (row + 1) * side));
+      traces.push({ type: "contour", x: axes[0], y: axes[1], z: lawZ, name: `law: ${begin.law.name}`, showscale: false, contours: { coloring: "none" }, line: { color: "white", dash: "dot" } });
+    }
+    Plotly.react(div, traces, {
       margin: { t: 30, r: 20, b: 40, l: 60 }, title: { text: "the network over twice the domain (training domain dashed)", font: { size: 13 } },
       xaxis: { title: { text: inputs[0] } }, yaxis: { title: { text: inputs[1] } }, shapes: [domainBox(begin.domain, true)],
     }, PLOT_CONFIG);
