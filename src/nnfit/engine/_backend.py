@@ -7,6 +7,8 @@ has not started yet in this process; the cache and the device work either way.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 import jax
 
@@ -26,6 +28,24 @@ CPU_FLAG = "--xla_cpu_enable_concurrency_optimized_scheduler=false"
 # compile without it: a whole-process flag would take it from large networks too.
 SERIAL_ELEMENTS = 65_536
 SERIAL = {"xla_disable_hlo_passes": "cpu-parallel-task-assigner"}
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """A process's compiled programs, kept by the fields they depend on so that probes, folds and
+    repeated fits of one shape compile once; beyond `keep` of them the oldest is dropped."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self.keep = keep
+        self._kept: dict[Hashable, T] = {}
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The program kept under `key`, built by `build()` the first time."""
+        if key not in self._kept:
+            if len(self._kept) >= self.keep:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = build()
+        return self._kept[key]
 
 
 def configure() -> None:

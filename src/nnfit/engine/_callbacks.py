@@ -51,9 +51,10 @@ class ProbeEnd:
 
 
 class Callback:
-    """Hooks called by the Trainer (and by the automatic recipe's probes); subclasses override the ones they need. A callback that keeps
-    state across chunks returns it from `state_dict` (plain values, lists, dicts and arrays) and
-    takes it back in `load_state_dict`, so a checkpointed run resumes where it was."""
+    """Hooks called by the Trainer (and by the automatic recipe's probes); subclasses override the
+    ones they need. A callback that keeps state across chunks returns it from `state_dict` (plain
+    values, lists, dicts and arrays) and takes it back in `load_state_dict`, so a checkpointed run
+    resumes where it was."""
 
     def on_probe_end(self, event: ProbeEnd) -> None:
         """Called as each candidate network of the automatic recipe ends its probe, before training.

@@ -10,6 +10,7 @@ import numpy as np
 import optax
 
 from ..recipe import Recipe
+from ._backend import Kept
 
 LossFn = Callable[[jax.Array, jax.Array], jax.Array]
 
@@ -70,8 +71,7 @@ class LearningRates:
         return np.asarray(self.schedule(at.astype(np.int32)))
 
 
-_SCHEDULES: dict[tuple, Callable[..., jax.Array]] = {}
-_SCHEDULES_KEPT = 64
+_SCHEDULES: Kept[Callable[..., jax.Array]] = Kept()
 
 
 def _compiled_schedule(recipe: Recipe, length: int | None) -> Callable[..., jax.Array]:
@@ -79,16 +79,16 @@ def _compiled_schedule(recipe: Recipe, length: int | None) -> Callable[..., jax.
     the warm restarts' cycles joined. Kept by the fields a schedule reads, so that the probes, folds
     and repeated fits of a process reuse one program (each new one costs ~25 ms to compile)."""
     key = (recipe.schedule, recipe.lr, recipe.decay_steps, recipe.decay_rate, recipe.decay, length)
-    if key not in _SCHEDULES:
+
+    def build() -> Callable[..., jax.Array]:
         if length is None:
             lengths = recipe.DEFAULT_STEPS * 2 ** np.arange(RESTARTS)
             chosen = optax.join_schedules([schedule(recipe, int(n)) for n in lengths], np.cumsum(lengths)[:-1])
         else:
             chosen = schedule(recipe, length)
-        if len(_SCHEDULES) >= _SCHEDULES_KEPT:
-            _SCHEDULES.pop(next(iter(_SCHEDULES)))
-        _SCHEDULES[key] = jax.jit(jax.vmap(chosen))
-    return _SCHEDULES[key]
+        return jax.jit(jax.vmap(chosen))
+
+    return _SCHEDULES.get(key, build)
 
 
 def optimizer(recipe: Recipe) -> optax.GradientTransformationExtraArgs:

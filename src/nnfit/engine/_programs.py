@@ -29,8 +29,7 @@ class Programs(NamedTuple):
     run_chunk: Callable
 
 
-_PROGRAMS: dict[tuple, Programs] = {}
-_PROGRAMS_KEPT = 64  # compiled programs of a process's recent recipes; more are built anew
+_PROGRAMS: backend.Kept[Programs] = backend.Kept()
 
 
 def programs_for(network: Network, recipe: Recipe, batch: int) -> Programs:
@@ -40,11 +39,7 @@ def programs_for(network: Network, recipe: Recipe, batch: int) -> Programs:
     elements = batch * recipe.ensemble * max(network.sizes)
     options = backend.compiler_options(elements, backend.device(recipe.device))
     key = (network, recipe.loss, recipe.optimizer, recipe.ensemble, plateau, recipe.weight_decay, tuple(options))
-    if key not in _PROGRAMS:
-        if len(_PROGRAMS) >= _PROGRAMS_KEPT:
-            _PROGRAMS.pop(next(iter(_PROGRAMS)))
-        _PROGRAMS[key] = build_programs(network, recipe, optim.optimizer(recipe), options)
-    return _PROGRAMS[key]
+    return _PROGRAMS.get(key, lambda: build_programs(network, recipe, optim.optimizer(recipe), options))
 
 
 def build_programs(
