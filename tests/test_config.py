@@ -30,7 +30,8 @@ def test_config_files_yaml_and_toml(tmp_path, name, text):
 
 
 def test_written_config_reads_back_identically(tmp_path):
-    task, recipe = Task(target="x", domain="x=0:1", query="0.5"), Recipe(hidden=(3, 4), steps=7)
+    # checkpoint_every=None (never) differs from its default, 30 s: it must not read back as 30 s
+    task, recipe = Task(target="x", domain="x=0:1", query="0.5"), Recipe(hidden=(3, 4), steps=7, checkpoint_every=None)
     write_config(tmp_path / "r.yaml", task, recipe)
     assert split_settings(read_config(tmp_path / "r.yaml")) == (task, recipe)
 

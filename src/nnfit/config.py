@@ -87,9 +87,13 @@ def read_config(path: str | Path) -> dict[str, Any]:
 
 def write_config(path: str | Path, task: Task, recipe: Recipe) -> None:
     """Write both as one flat YAML file that `read_config` and `nnfit fit --config` accept."""
+    # a None is written only where it is not the default (checkpoint_every: null, never), so that
+    # the file reads back as the same task and recipe
     body = {
-        **{k: v for k, v in task.to_dict().items() if v is not None},
-        **{k: v for k, v in recipe.to_dict().items() if v is not None},
+        k: v
+        for table, values in ((Task, task), (Recipe, recipe))
+        for k, v in values.to_dict().items()
+        if v is not None or table.defaults()[k] is not None
     }
     Path(path).write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
 

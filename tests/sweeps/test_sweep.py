@@ -16,7 +16,7 @@ import pytest
 import yaml
 from optuna.trial import TrialState
 
-from nnfit.sweeps import Sweep, plan, read_plan, show, sweep
+from nnfit.sweeps import Sweep, plan, read_plan, resume, show, sweep
 
 TASK = {"target": "x**2 + x", "domain": "x=1:1000", "samples": 2000}
 
@@ -49,6 +49,11 @@ def test_a_sweep_keeps_the_test_split_for_its_refit_best(tmp_path):
     assert page.count("data:image/png;base64") >= 1 and "top recipes side by side" in page
     spec = yaml.safe_load((folder / "sweep.yaml").read_text())
     assert spec["storage"] == str(folder / "journal.log") and spec["study"] == "s"
+    # a worker concluding later (here: a resume of the finished sweep) reads the refit best, unchanged
+    written = (folder / "best" / "run.json").stat().st_mtime_ns
+    again = resume(folder)
+    assert (folder / "best" / "run.json").stat().st_mtime_ns == written
+    assert again.best is not None and again.best.evaluation == result.best.evaluation
 
 
 def test_one_worker_and_a_seed_propose_the_same_trials(tmp_path):

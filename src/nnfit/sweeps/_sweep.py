@@ -9,6 +9,8 @@ A sweep's folder, nnfit-sweeps/NNN-name/:
     best/         the best trial refit on the same data: an ordinary run directory, with its
                   numpy and JSON exports (model.py, model.npz, model.json)
     sweep.html    history, parameter importances, the leaderboard and the top recipes side by side
+    .lock         locked by the worker writing best/ and sweep.html, so that workers finishing
+                  together refit the best once
 
 Workers are processes that share one study through its storage and stop once `trials` trials have
 finished, counting those of every worker. The test split is not seen until the best is refit.
@@ -16,6 +18,7 @@ finished, counting those of every worker. The test split is not seen until the b
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import multiprocessing
 import os
@@ -25,7 +28,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from optuna.trial import FrozenTrial, TrialState
 from .. import data
 from ..errors import NnfitError
 from ..fitting import Fit
-from ..outputs import EXPORT_FORMATS, fit_into
+from ..outputs import EXPORT_FORMATS, fit_into, load, run_status
 from ..recipe import Recipe
 from ..search import Search
 from ..task import Task
@@ -47,6 +50,7 @@ from ._plan import Plan, plan, read_plan
 from ._storage import open_storage
 
 BEST_EXPORTS = ("numpy", "json")  # written beside the best's run: they need nothing but NumPy
+LOCK_FILE = ".lock"  # held by the worker writing best/ and sweep.html
 
 
 class SweepStopped(KeyboardInterrupt):
@@ -253,16 +257,44 @@ def conclude(the_plan: Plan, folder: Path, workers: int, first: bool, progress: 
     except KeyboardInterrupt:
         raise SweepStopped(folder) from None
     result = Sweep(the_plan.open(the_plan.recipe.seed), folder)
-    if result.completed:
-        best = min(result.front, key=lambda t: (t.values[0], t.number))
-        recipe = the_plan.space.recipe(Objective.base_of(the_plan), optuna.trial.FixedTrial(best.params)).fixed()
-        rng = np.random.default_rng(recipe.seed)
-        prepared = data.prepare(the_plan.task, rng)
-        result.best = fit_into(folder / "best", prepared, the_plan.task, recipe, rng, overwrite=True)
-        for name in BEST_EXPORTS:  # ready to use without nnfit; ONNX needs its extra: nnfit export best --format onnx
-            result.best.export(folder / "best" / f"model{EXPORT_FORMATS[name]}", name)
-    write_html(result, folder / "sweep.html")
+    # Workers that finish together share the folder: one at a time writes best/ and sweep.html, and
+    # a later one finds the best already refit
+    with _alone(folder / LOCK_FILE):
+        if result.completed:
+            result.best = refit_best(the_plan, result.front, folder / "best")
+        write_html(result, folder / "sweep.html")
     return result
+
+
+def refit_best(the_plan: Plan, front: list[FrozenTrial], path: Path) -> Fit:
+    """The best trial of `front` refit on the sweep's data into the run directory `path`, with its
+    NumPy and JSON exports; read from `path` instead when that run is already this recipe's refit
+    (refits are reproducible: the same recipe and seed give the same run)."""
+    best = min(front, key=lambda t: (t.values[0], t.number))
+    recipe = the_plan.space.recipe(Objective.base_of(the_plan), optuna.trial.FixedTrial(best.params)).fixed()
+    if run_status(path) == "complete" and all((path / f"model{EXPORT_FORMATS[n]}").is_file() for n in BEST_EXPORTS):
+        with suppress(NnfitError):
+            kept = load(path)
+            if kept.recipe == recipe:
+                return kept
+    rng = np.random.default_rng(recipe.seed)
+    fit = fit_into(path, data.prepare(the_plan.task, rng), the_plan.task, recipe, rng, overwrite=True)
+    for name in BEST_EXPORTS:  # ready to use without nnfit; ONNX needs its extra: nnfit export best --format onnx
+        fit.export(path / f"model{EXPORT_FORMATS[name]}", name)
+    return fit
+
+
+@contextmanager
+def _alone(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created if missing) while the block runs, waiting
+    for another process that holds it. The system frees it when its holder dies, so a killed worker
+    never leaves it taken."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def show(folder: str | Path | None = None, storage: str | None = None, study: str | None = None) -> Sweep:
