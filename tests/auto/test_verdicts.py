@@ -7,6 +7,7 @@ import pytest
 
 import nnfit
 from nnfit.auto import _verdicts as verdicts
+from nnfit.engine import Callback, ChunkEnd, Trainer
 
 
 def test_no_network_better_than_the_linear_baseline_on_noisy_linear_data(tmp_path):
@@ -72,6 +73,25 @@ def test_exact_rows_are_not_penalised(tmp_path):
     assert fit.recipe.weight_decay == 0.0 and not verdicts.overfitted(fit.history)
 
 
+class Heard(Callback):
+    """Records the recipes that begin training and the chunks it hears, and the rivals it is asked for."""
+
+    def __init__(self) -> None:
+        self.recipes: list[str] = []
+        self.chunks = 0
+        self.rivals: list[Heard] = []
+
+    def for_rival(self) -> "Heard":
+        self.rivals.append(Heard())
+        return self.rivals[-1]
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        self.recipes.append(trainer.recipe.summary())
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        self.chunks += 1
+
+
 @pytest.mark.parametrize(
     "formula, domain, doubted, kept, bound",
     [
@@ -83,7 +103,14 @@ def test_exact_rows_are_not_penalised(tmp_path):
     ids=["log output", "units"],
 )
 def test_a_choice_the_probes_can_get_wrong_is_checked_at_full_length(formula, domain, doubted, kept, bound):
-    fit = nnfit.fit(formula, domain, groups="off")  # the Lorentz factor's groups, h(v/c), change what the probes see
+    heard = Heard()
+    # the Lorentz factor's groups, h(v/c), change what the probes see
+    fit = nnfit.fit(formula, domain, groups="off", callbacks=[heard])
     assert fit.choice["chosen"].items() >= kept.items()
     assert "at full length the" in fit.choice["reason"] and doubted in fit.choice["reason"]
     assert fit.evaluation["test"]["rrmse"] < bound
+    # a callback that asks to hear the rival (the default side) gets its run, on an object of its own;
+    # here the rival won, and is the fit
+    (rival,) = heard.rivals
+    assert rival.recipes == [fit.recipe.summary()] and heard.recipes[0] != rival.recipes[0]
+    assert rival.chunks > 0 and heard.chunks > 0

@@ -55,8 +55,16 @@ def test_a_formula_fits_live_and_ends_accurate(page):
         timeout=120_000,
     )
     page.wait_for_function("window.nnfitLive.updates >= 3 && window.nnfitLive.ended === 0", timeout=120_000)
+    # the probes chose log-log coordinates, which long runs can undo: the standard ones train beside
+    # them at full length, drawn as they go, and the better on validation is kept
+    page.wait_for_function(
+        "document.getElementById('fit-plot').data.some((t) => t.name === 'rival network')", timeout=120_000
+    )
     result = finished(page, 0)
     assert page.evaluate("window.nnfitLive.probes") == 7  # 4 coordinate systems; then gelu, sin and relu units
+    assert page.evaluate("window.nnfitLive.rivals") >= 10  # its chunks, as the chosen network's
+    names = page.evaluate("document.getElementById('loss-plot').data.map((t) => t.name)")
+    assert any(name.startswith("rival's validation rRMSE (") and "standard" in name for name in names), names
     assert result["test"] <= 2e-3  # measured 3.1e-5
     assert variance(page, "#loss-plot") > DRAWN
     assert variance(page, "#fit-plot") > DRAWN

@@ -63,6 +63,17 @@ class Callback:
             event: the candidate, its validation rRMSE and how many have been probed.
         """
 
+    def for_rival(self) -> Callback | None:
+        """The callback that hears the rival: where the automatic recipe made a choice its probes can
+        get wrong, the choice's default side trains at full length beside the chosen run, on a
+        second core, and the better on validation is kept. The rival's calls come from its own
+        thread, with its own `Trainer`, so they need an object of their own.
+
+        Returns:
+            A new callback for the rival's run, or None (the default) to hear nothing of it.
+        """
+        return None
+
     def on_train_begin(self, trainer: Trainer) -> None:
         """Called once, before the first step.
 

@@ -167,7 +167,10 @@ class Conductor:
         with ThreadPoolExecutor(max_workers=1) as pool:  # on a second core: about 1.7x the speed of one after the other
             beside = None
             if rival is not None:
-                beside = pool.submit(problem.fit, rival, self.rival_rng, callbacks=[Halt(halt)], budget=self.left())
+                hearing = [c for c in (c.for_rival() for c in self.callbacks) if c is not None]
+                beside = pool.submit(
+                    problem.fit, rival, self.rival_rng, callbacks=[Halt(halt), *hearing], budget=self.left()
+                )
             try:
                 result = problem.fit(
                     self.recipe,

@@ -172,22 +172,54 @@ class Deadline(Callback):
             )
 
 
-class Stream(Callback):
-    """Sends a job's probes as they end ("probe" events, before training), the start of its training
-    ("begin"; "fallback" when the linear baseline is fitted after the network lost to it) and its
-    training as it goes, as "chunk" events: the ChunkEnds since the last event,
-    the findings made during training (at once, when they are made) and, for a target of one or
-    two inputs, the fit over the domain's 2x box. Events go out at most every SEND_EVERY seconds
-    otherwise: a run checked every step makes thousands of chunks a minute, and an event for each
-    took a third of its training time."""
+class _Sending(Callback):
+    """A training's chunks sent to a job as `kind` events: the ChunkEnds since the last event and,
+    for a target of one or two inputs, the fit over the domain's 2x box. Events go out at most every
+    SEND_EVERY seconds: a run checked every step makes thousands of chunks a minute, and an event
+    for each took a third of its training time."""
 
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        target, domain, dataset = job.prepared
-        self.grid = live_grid(domain)
-        self.sent = 0  # findings already sent
+    kind = "chunk"
+
+    def __init__(self, job: Job, grid: np.ndarray | None) -> None:
+        self.job, self.grid = job, grid
         self.pending: list[dict[str, Any]] = []  # the ChunkEnds not yet sent
         self.last = -math.inf  # when the last event went out (time.perf_counter)
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        self.pending, self.last = [], -math.inf
+
+    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
+        self.pending.append(dict(vars(event)))  # its fields: a copy, without asdict's deep copy
+        found = self.found(trainer)
+        if found or time.perf_counter() - self.last >= SEND_EVERY:
+            self._send(trainer, found)
+
+    def on_train_end(self, trainer: Trainer) -> None:
+        if self.pending:  # the chunks since the last event, with the weights the run keeps
+            self._send(trainer, [])
+
+    def found(self, trainer: Trainer) -> list[Finding]:
+        """The findings made since the last event, sent at once."""
+        return []
+
+    def _send(self, trainer: Trainer, found: list[Finding]) -> None:
+        fields: dict[str, Any] = {"records": self.pending, "findings": [f.to_dict() for f in found]}
+        if self.grid is not None:
+            fields["fit"] = trainer.predict(self.grid)[:, 0].tolist()
+        self.job.emit(self.kind, **fields)
+        self.pending, self.last = [], time.perf_counter()
+
+
+class Stream(_Sending):
+    """Sends a job's probes as they end ("probe" events, before training), the start of its training
+    ("begin"; "fallback" when the linear baseline is fitted after the network lost to it), its
+    training as it goes ("chunk" events, with the findings made during training at once), and the
+    rival's beside it (`RivalStream`)."""
+
+    def __init__(self, job: Job) -> None:
+        target, domain, dataset = job.prepared
+        super().__init__(job, live_grid(domain))
+        self.sent = 0  # findings already sent
         self.trained = 0  # trainings begun: a fit's network, then perhaps a retry or the linear fallback
         self.begin: dict[str, Any] = {"inputs": list(target.inputs), "outputs": list(target.outputs)}
         if self.grid is not None:
@@ -200,11 +232,15 @@ class Stream(Callback):
                 rows = np.random.default_rng(0).permutation(len(X))[:DATA_POINTS]
                 self.begin["points"] = {"X": X[rows].tolist(), "y": y[rows, 0].tolist()}
 
+    def for_rival(self) -> Callback:
+        return RivalStream(self.job, self.grid)
+
     def on_probe_end(self, event: ProbeEnd) -> None:
         self.job.emit("probe", **vars(event))
 
     def on_train_begin(self, trainer: Trainer) -> None:
-        self.sent, self.pending, self.last = 0, [], -math.inf
+        super().on_train_begin(trainer)
+        self.sent = 0
         if self.trained and trainer.recipe.model == "linear":
             # the network trained did not beat the linear baseline, which is fitted instead: the page
             # keeps the network's curves and says so, rather than beginning again
@@ -213,24 +249,22 @@ class Stream(Callback):
             self.job.emit("begin", total_steps=trainer.total_steps, recipe=trainer.recipe.summary(), **self.begin)
         self.trained += 1
 
-    def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        self.pending.append(dict(vars(event)))  # its fields: a copy, without asdict's deep copy
+    def found(self, trainer: Trainer) -> list[Finding]:
         watch = next((c for c in trainer.callbacks if isinstance(c, Watch)), None)
         found = watch.findings[self.sent :] if watch else []
         self.sent += len(found)
-        if found or time.perf_counter() - self.last >= SEND_EVERY:
-            self._send(trainer, found)
+        return found
 
-    def on_train_end(self, trainer: Trainer) -> None:
-        if self.pending:  # the chunks since the last event, with the weights the run keeps
-            self._send(trainer, [])
 
-    def _send(self, trainer: Trainer, found: list[Finding]) -> None:
-        fields: dict[str, Any] = {"records": self.pending, "findings": [f.to_dict() for f in found]}
-        if self.grid is not None:
-            fields["fit"] = trainer.predict(self.grid)[:, 0].tolist()
-        self.job.emit("chunk", **fields)
-        self.pending, self.last = [], time.perf_counter()
+class RivalStream(_Sending):
+    """Sends the rival's training, beside the chosen run: "rival-begin" with its recipe as it starts,
+    then "rival" events as "chunk" events are sent for the chosen run (its records and its fit)."""
+
+    kind = "rival"
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        super().on_train_begin(trainer)
+        self.job.emit("rival-begin", total_steps=trainer.total_steps, recipe=trainer.recipe.summary())
 
 
 def live_axes(domain: Domain) -> tuple[np.ndarray, ...]:

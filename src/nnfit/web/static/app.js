@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const state = { schema: null, job: null, source: null, live: null, run: null, variables: [], drawPending: false };
 // read by the browser tests: how often the live plots redrew, how many fits ended, which run is shown
-window.nnfitLive = { updates: 0, chunks: 0, probes: 0, fallbacks: 0, begins: 0, ended: 0, lastRun: null, shown: null };
+window.nnfitLive = { updates: 0, chunks: 0, probes: 0, fallbacks: 0, begins: 0, rivals: 0, ended: 0, lastRun: null, shown: null };
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 const SKIPPED = new Set(["target", "domain", "query", "inputs", "outputs"]); // fields set outside the form
 
@@ -240,7 +240,7 @@ async function fit() {
 function follow(jobId) {
   if (state.source) state.source.close();
   state.job = jobId;
-  state.live = { steps: [], train: [], val: [], rrmse: [], lr: [], begin: null, fit: null, progress: 0 };
+  state.live = { steps: [], train: [], val: [], rrmse: [], lr: [], begin: null, fit: null, progress: 0, rival: null };
   $("live-findings").replaceChildren();
   $("stop").disabled = false;
   const source = new EventSource(`/api/jobs/${jobId}/events`);
@@ -275,9 +275,19 @@ function onEvent(event) {
       }
       live.progress = latest.progress;
       const rrmse = latest.val_rrmse === null ? "" : `, validation rRMSE ${number(latest.val_rrmse)}`;
-      $("live-status").textContent = `step ${latest.step}${latest.total_steps ? ` of ${latest.total_steps}` : ""}: loss ${number(latest.train_loss)}${rrmse}, ${number(latest.elapsed)} s`;
+      const rivalled = live.rival?.rrmse.length ? `; the rival beside it: ${number(live.rival.rrmse[live.rival.rrmse.length - 1])}` : "";
+      $("live-status").textContent = `step ${latest.step}${latest.total_steps ? ` of ${latest.total_steps}` : ""}: loss ${number(latest.train_loss)}${rrmse}${rivalled}, ${number(latest.elapsed)} s`;
     }
     for (const finding of event.findings) $("live-findings").append(findingItem(finding, false));
+    scheduleDraw();
+  } else if (event.type === "rival-begin") {  // the choice's default side, trained beside the chosen network
+    live.rival = { recipe: event.recipe, steps: [], rrmse: [], fit: null };
+  } else if (event.type === "rival" && live.rival) {
+    for (const record of event.records) {
+      window.nnfitLive.rivals += 1;
+      live.rival.steps.push(record.step); live.rival.rrmse.push(record.val_rrmse);
+    }
+    live.rival.fit = event.fit || live.rival.fit;
     scheduleDraw();
   } else if (event.type === "end") {
     window.nnfitLive.lastRun = event.run;
@@ -316,6 +326,9 @@ function drawLive() {
     { x: steps, y: live.rrmse.slice(), name: "validation rRMSE", mode: "lines" },
     { x: steps, y: live.lr.slice(), name: "learning rate", mode: "lines", yaxis: "y2", line: { dash: "dot" } },
   ];
+  if (live.rival) {  // the better of the two on validation is kept
+    traces.push({ x: live.rival.steps.slice(), y: live.rival.rrmse.slice(), name: `rival's validation rRMSE (${live.rival.recipe})`, mode: "lines", line: { color: "#b3592f" } });
+  }
   Plotly.react("loss-plot", traces, {
     margin: { t: 30, r: 60, b: 40, l: 60 }, title: { text: "loss (scaled units) and validation rRMSE", font: { size: 13 } },
     xaxis: { title: { text: "step" }, type: "linear", autorange: true },
@@ -323,7 +336,7 @@ function drawLive() {
     yaxis2: { type: "log", autorange: true, overlaying: "y", side: "right", title: { text: "learning rate" }, showgrid: false, exponentformat: "power", dtick: 1 },
     legend: { orientation: "h", y: -0.25 },
   }, PLOT_CONFIG);
-  if (live.begin && live.begin.axes && live.fit) drawFit("fit-plot", live.begin, live.fit, live.begin.truth);
+  if (live.begin && live.begin.axes && live.fit) drawFit("fit-plot", live.begin, live.fit, live.begin.truth, live.rival?.fit);
   window.nnfitLive.updates += 1;
   $("fit-plot").dataset.updates = String(window.nnfitLive.updates);
 }
@@ -334,7 +347,7 @@ function domainBox(domain, two) {
   return two ? { ...box, y0: domain[1][0], y1: domain[1][1] } : { ...box, yref: "paper", y0: 0, y1: 1 };
 }
 
-function drawFit(div, begin, fitValues, truth) {
+function drawFit(div, begin, fitValues, truth, rivalValues) {
   const axes = begin.axes;
   const inputs = begin.inputs || state.run?.inputs || ["x"];
   const outputs = begin.outputs || state.run?.outputs || ["y"];
@@ -347,6 +360,7 @@ function drawFit(div, begin, fitValues, truth) {
       traces.push({ x: axes[0], y: begin.upper, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(47, 95, 179, 0.18)", name: `${+(100 * begin.coverage).toPrecision(4)}% interval` });
     }
     traces.push({ x: axes[0], y: fitValues, name: "network", mode: "lines", line: { color: "#2f5fb3", dash: "dash" } });
+    if (rivalValues) traces.push({ x: axes[0], y: rivalValues, name: "rival network", mode: "lines", line: { color: "#b3592f", dash: "dashdot" } });
     if (begin.law) traces.push({ x: axes[0], y: begin.law.values, name: `law: ${begin.law.name}`, mode: "lines", line: { color: "#b3592f", dash: "dot" } });
     Plotly.react(div, traces, {
       margin: { t: 30, r: 20, b: 40, l: 60 }, title: { text: "the fit over twice the domain (training domain shaded)", font: { size: 13 } },
