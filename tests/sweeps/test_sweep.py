@@ -17,6 +17,7 @@ import yaml
 from optuna.trial import TrialState
 
 from nnfit.sweeps import Sweep, plan, read_plan, resume, show, sweep
+from nnfit.sweeps._sweep import _one_stop
 
 TASK = {"target": "x**2 + x", "domain": "x=1:1000", "samples": 2000}
 
@@ -152,3 +153,17 @@ def test_a_recipe_that_cannot_run_fails_its_trial_and_the_sweep_goes_on(tmp_path
     failed = [t for t in trials if t.state == TrialState.FAIL]
     assert len(trials) == 4 and result.counts["complete"] == 4 - len(failed)
     assert all(t.params["optimizer"] == "lbfgs" and "L-BFGS" in t.user_attrs["error"] for t in failed)
+
+
+def test_a_second_ctrl_c_cannot_cut_short_the_putting_back_of_a_stopped_trial():
+    # a slow worker gets its terminal's Ctrl-C and, STOP_SECONDS later, the one its parent forwards
+    put_back, before = [], signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt), _one_stop():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the signal's handler raises before this ends
+        except KeyboardInterrupt:
+            os.kill(os.getpid(), signal.SIGINT)  # ignored: the trial is put back all the same
+            put_back.append(True)
+            raise
+    assert put_back == [True] and signal.getsignal(signal.SIGINT) is before

@@ -122,6 +122,12 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
         seed = int(np.random.SeedSequence([seed, found, os.getpid()]).generate_state(1)[0])
     study = the_plan.open(seed)
     objective = Objective(the_plan)
+    with _one_stop():
+        _trials_until_done(the_plan, study, objective)
+
+
+def _trials_until_done(the_plan: Plan, study: optuna.Study, objective: Objective) -> None:
+    """`work`'s loop: a trial at a time until the plan's trials have finished over every worker."""
     while True:
         optuna.storages.fail_stale_trials(study)
         trials = study.get_trials(deepcopy=False)
@@ -137,19 +143,25 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
         try:
             study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
         except KeyboardInterrupt:  # Optuna has failed the running trial: it runs again on --resume
-            with _deaf():
-                requeue(study, objective.current)
+            requeue(study, objective.current)
             raise
 
 
 @contextmanager
-def _deaf() -> Iterator[None]:
-    """Ctrl-C ignored meanwhile, where the main thread can be told: a second one must not cut short
-    the putting back of a trial."""
+def _one_stop() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt once, where the main thread can be told; those that follow
+    are ignored until the block ends, so that none cuts short the putting back of the trial it
+    stopped. A slow worker may get two: its terminal's, and the one `run_workers` forwards after
+    STOP_SECONDS."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
         yield
     finally:
