@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._network import Params
@@ -120,7 +120,8 @@ class History(Callback):
         self.records: list[dict] = []
 
     def on_chunk_end(self, trainer: Trainer, event: ChunkEnd) -> None:
-        self.records.append({k: v for k, v in asdict(event).items() if k != "total_steps"})
+        # its fields, without asdict's deep copy: a run checked every step makes thousands of chunks
+        self.records.append({k: v for k, v in vars(event).items() if k != "total_steps"})
 
     def state_dict(self) -> dict[str, Any]:
         return {"records": self.records}
