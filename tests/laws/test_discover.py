@@ -35,6 +35,23 @@ def test_the_seeds_laws_are_recovered_exactly_from_a_data_file(tmp_path, ranges,
     assert np.sqrt(np.mean((found.predict(far) - want) ** 2)) / want.std() <= 1e-9
 
 
+@pytest.mark.parametrize(
+    "law",
+    ["q1*q2*r/(4*pi*epsilon*r**3)", "q1**2*r**2/(6*pi*epsilon*q2**3)"],  # Coulomb's law; Larmor's formula
+)
+def test_exact_rows_whose_neighbours_look_noisy_are_recognised_as_exact(tmp_path, law):
+    # four inputs over 2 000 rows: neighbours too far apart to see the curvature (noise estimate
+    # 0.056 and 0.22), but a product of powers reaches round-off, which no noise allows
+    ranges = {"q1": (1, 5), "q2": (1, 5), "epsilon": (1, 5), "r": (1, 5)}
+    X, y = sample_law(ranges, law)
+    path = tmp_path / "samples.csv"
+    pd.DataFrame({**dict(zip(ranges, X.T)), "f": y}).to_csv(path, index=False)
+    (found,) = discover(str(path))
+    truth = sympy.sympify(law, locals={name: sympy.Symbol(name, real=True) for name in ranges})
+    assert found.expression is not None, found.evidence
+    assert sympy.simplify(found.expression - truth) == 0 and found.floor == 1e-9
+
+
 def test_a_formula_target_is_checked_against_round_off_and_trusted_on_its_shells():
     (found,) = discover("6.674e-11*m1*m2/r**2", "m1=1:10, m2=1:10, r=0.5:5", samples=3000)
     assert found.floor == 1e-9 and found.expression is not None

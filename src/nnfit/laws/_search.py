@@ -106,7 +106,11 @@ def search(
     for power in _power_law(X, y, X_val, y_val, library.symbols, spread):
         candidates.setdefault(str(power.expression), power)
     ranked = tuple(sorted(candidates.values(), key=lambda c: (c.terms, c.val_rrmse)))
-    exact = exact or richest <= ROUND_OFF
+    # a candidate at round-off, a sum or a product of powers, shows the samples exact: no noise
+    # could be fitted to 1e-9 by a law of a few terms, and a noise estimated from neighbours
+    # (0.056 for q1*q2/(4*pi*epsilon*r**2) over four inputs and 2 000 rows) is then only the curvature
+    # they cannot resolve
+    exact = exact or min([richest, *(c.val_rrmse for c in ranked)]) <= ROUND_OFF
     neighbours = _neighbours(X)
     noise = float(np.sqrt(np.mean((y - y[neighbours]) ** 2) / 2)) / spread
     floor = ROUND_OFF if exact else max(ROUND_OFF, min(richest, noise))
