@@ -36,13 +36,17 @@ def test_the_seeds_laws_are_recovered_exactly_from_a_data_file(tmp_path, ranges,
 
 
 @pytest.mark.parametrize(
-    "law",
-    ["q1*q2*r/(4*pi*epsilon*r**3)", "q1**2*r**2/(6*pi*epsilon*q2**3)"],  # Coulomb's law; Larmor's formula
+    ("names", "law"),
+    [
+        ("q1 q2 epsilon r", "q1*q2*r/(4*pi*epsilon*r**3)"),  # Coulomb's law
+        ("q1 q2 epsilon r", "q1**2*r**2/(6*pi*epsilon*q2**3)"),  # Larmor's formula
+        ("m v u w", "m*(v**2 + u**2 + w**2)/2"),  # a sum of like terms, each less telling than 30 others
+    ],
 )
-def test_exact_rows_whose_neighbours_look_noisy_are_recognised_as_exact(tmp_path, law):
-    # four inputs over 2 000 rows: neighbours too far apart to see the curvature (noise estimate
-    # 0.056 and 0.22), but a product of powers reaches round-off, which no noise allows
-    ranges = {"q1": (1, 5), "q2": (1, 5), "epsilon": (1, 5), "r": (1, 5)}
+def test_exact_rows_whose_neighbours_look_noisy_are_recognised_as_exact(tmp_path, names, law):
+    # four inputs over 2 000 rows: neighbours too far apart to see the curvature (noise estimates
+    # 0.056, 0.22), but the law reaches round-off, which no noise allows
+    ranges = dict.fromkeys(names.split(), (1, 5))
     X, y = sample_law(ranges, law)
     path = tmp_path / "samples.csv"
     pd.DataFrame({**dict(zip(ranges, X.T)), "f": y}).to_csv(path, index=False)
