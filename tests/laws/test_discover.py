@@ -21,13 +21,9 @@ SEEDS = [
 
 @pytest.mark.parametrize(("ranges", "law"), SEEDS)
 def test_the_seeds_laws_are_recovered_exactly_from_a_data_file(tmp_path, ranges, law):
-    X, y = sample_law(ranges, law)
-    path = tmp_path / "samples.csv"
-    pd.DataFrame({**dict(zip(ranges, X.T)), "f": y}).to_csv(path, index=False)
-    (found,) = discover(str(path))
-    truth = sympy.sympify(law, locals={name: sympy.Symbol(name, real=True) for name in ranges})
+    found = _discovered_in_a_file(tmp_path, ranges, law)
     assert found.expression is not None, found.evidence
-    assert sympy.simplify(found.expression - truth) == 0  # coefficients exact: rationals, not floats
+    assert sympy.simplify(found.expression - _truth(ranges, law)) == 0  # coefficients exact: rationals, not floats
     # trusted where the network is not (rRMSE 0.12-0.2 for seed 001's): on the 1.5-2x shell around the box
     box = Domain(tuple(Interval(name, lo, hi) for name, (lo, hi) in ranges.items()))
     far = box.sample_shell(Shell(1.5, 2.0), 2000, np.random.default_rng(1))
@@ -47,13 +43,22 @@ def test_exact_rows_whose_neighbours_look_noisy_are_recognised_as_exact(tmp_path
     # four inputs over 2 000 rows: neighbours too far apart to see the curvature (noise estimates
     # 0.056, 0.22), but the law reaches round-off, which no noise allows
     ranges = dict.fromkeys(names.split(), (1, 5))
+    found = _discovered_in_a_file(tmp_path, ranges, law)
+    assert found.expression is not None, found.evidence
+    assert sympy.simplify(found.expression - _truth(ranges, law)) == 0 and found.floor == 1e-9
+
+
+def _discovered_in_a_file(tmp_path, ranges: dict[str, tuple[float, float]], law: str):
+    """`discover` on 2 000 exact samples of `law` over `ranges`, written as a CSV file."""
     X, y = sample_law(ranges, law)
     path = tmp_path / "samples.csv"
     pd.DataFrame({**dict(zip(ranges, X.T)), "f": y}).to_csv(path, index=False)
     (found,) = discover(str(path))
-    truth = sympy.sympify(law, locals={name: sympy.Symbol(name, real=True) for name in ranges})
-    assert found.expression is not None, found.evidence
-    assert sympy.simplify(found.expression - truth) == 0 and found.floor == 1e-9
+    return found
+
+
+def _truth(ranges: dict[str, tuple[float, float]], law: str) -> sympy.Expr:
+    return sympy.sympify(law, locals={name: sympy.Symbol(name, real=True) for name in ranges})
 
 
 def test_a_formula_target_is_checked_against_round_off_and_trusted_on_its_shells():
