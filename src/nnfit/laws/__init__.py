@@ -5,6 +5,7 @@ from ._discover import discover, search_laws
 from ._discovery import LAW_FORMATS, Candidate, Discovery, read, readable, versus
 from ._search import search
 from ._terms import Library
+from ._transformed import search_transformed
 
 __all__ = [
     "LAW_FORMATS",
@@ -15,6 +16,7 @@ __all__ = [
     "read",
     "readable",
     "search",
+    "search_transformed",
     "search_laws",
     "versus",
 ]

@@ -13,8 +13,9 @@ from ..config import resolve
 from ..data import SHELLS, Dataset, Target, prepare
 from ..metrics import SHELL_SAMPLES, metrics
 from ._discovery import Discovery
-from ._search import ROWS, search
+from ._search import ROWS
 from ._terms import DEGREE
+from ._transformed import search_transformed
 
 
 def discover(
@@ -74,7 +75,7 @@ def search_laws(
         X, Y, X_val, Y_val = X[:cut], Y[:cut], X[cut:], Y[cut:]
     train, val = _some(len(X), ROWS, rng), _some(len(X_val), ROWS // 4, rng)
     found = [
-        search(
+        search_transformed(
             X[train],
             Y[train, k],
             X_val[val],
