@@ -16,7 +16,7 @@ __all__ = [
     "read",
     "readable",
     "search",
-    "search_transformed",
     "search_laws",
+    "search_transformed",
     "versus",
 ]

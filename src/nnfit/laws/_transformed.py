@@ -67,7 +67,14 @@ def search_transformed(
             continue
         with np.errstate(all="ignore"):
             inner = search(
-                X, transform.forward(y), X_val, transform.forward(y_val), names, output=output, exact=True, degree=degree
+                X,
+                transform.forward(y),
+                X_val,
+                transform.forward(y_val),
+                names,
+                output=output,
+                exact=True,
+                degree=degree,
             )
         if inner.expression is None:
             continue
