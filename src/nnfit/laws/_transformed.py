@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import sympy
 
 from ._discovery import Discovery, readable
 from ._search import ROUND_OFF, search
-from ._terms import DEGREE
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,13 @@ TRANSFORMS = (
 
 
 def search_transformed(
-    X: np.ndarray,
-    y: np.ndarray,
-    X_val: np.ndarray,
-    y_val: np.ndarray,
-    names: Sequence[str],
-    *,
-    output: str = "y",
-    exact: bool = False,
-    degree: int = DEGREE,
+    X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, names: Sequence[str], **options: Any
 ) -> Discovery:
-    """`search` for a law of y over training rows X (n, d), y (n,), judged on X_val, y_val; where
-    none is claimed, the same for h(y) with each of TRANSFORMS in turn, the first y = h^-1(law of
-    h(y)) at round-off on the validation rows claimed."""
-    found = search(X, y, X_val, y_val, names, output=output, exact=exact, degree=degree)
+    """`search` for a law of y over training rows X (n, d), y (n,), judged on X_val, y_val, with
+    `options` as `search` takes them (output, exact, degree); where none is claimed, the same for
+    h(y) with each of TRANSFORMS in turn, the first y = h^-1(law of h(y)) at round-off on the
+    validation rows claimed."""
+    found = search(X, y, X_val, y_val, names, **options)
     if found.expression is not None:
         return found
     symbols = [sympy.Symbol(name, real=True) for name in names]
@@ -65,17 +58,9 @@ def search_transformed(
     for transform in TRANSFORMS:
         if not (transform.defined(y) and transform.defined(y_val)):
             continue
-        with np.errstate(all="ignore"):
-            inner = search(
-                X,
-                transform.forward(y),
-                X_val,
-                transform.forward(y_val),
-                names,
-                output=output,
-                exact=True,
-                degree=degree,
-            )
+        with np.errstate(all="ignore"):  # held to round-off: h of noisy rows is never claimed
+            h, h_val = transform.forward(y), transform.forward(y_val)
+            inner = search(X, h, X_val, h_val, names, **{**options, "exact": True})
         if inner.expression is None:
             continue
         law = transform.inverse(inner.expression)
