@@ -51,7 +51,7 @@ def nnfit_loop(X, y, steps: int, batch: int) -> float:
         stop_on_error=False,
     )
     start = time.perf_counter()
-    Trainer(network, recipe).train(X, y, X[:1000], y[:1000], jax.random.key(0))
+    Trainer(network, recipe).train(X, y, X[:1000], y[:1000])
     return time.perf_counter() - start
 
 
@@ -72,7 +72,7 @@ def bare_jax_loop(X, y, steps: int, batch: int) -> float:
 
         return jax.lax.scan(step, (params, state), rows)
 
-    params = network.init(jax.random.key(0))
+    params = network.init(np.random.default_rng(0))
     state = opt.init(params)
     start = time.perf_counter()
     jax.block_until_ready(run(params, state, rows))

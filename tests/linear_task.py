@@ -1,6 +1,5 @@
 """An exact linear target on two inputs and a short training on it: what the engine's tests train."""
 
-import jax
 import numpy as np
 
 from nnfit.engine import History, Network, Trainer
@@ -15,5 +14,5 @@ def train(recipe, network=LINEAR, callbacks=(), x_val=X[:64], y_val=Y[:64], budg
     """The Trainer after training `network` on X, Y with a History first among its callbacks, and
     the parameters it ended with."""
     trainer = Trainer(network, recipe, [History(), *callbacks], budget)
-    params = trainer.train(X, Y, x_val, y_val, jax.random.key(recipe.seed))
+    params = trainer.train(X, Y, x_val, y_val)
     return trainer, params

@@ -212,7 +212,9 @@ def test_a_budget_is_the_commands_clock_counted_from_its_start(cli, monkeypatch)
     outcome = cli("fit", "x**2", "--domain", "x=0:1", "--budget", "6s", "--no-report", "--json")
     assert outcome.code == 0, outcome.err
     trained = json.loads(outcome.out)["seconds"]
-    assert trained < 2.5  # measured: ...; the whole 6 s before the budget counted the command's own clock
+    # a budget counted from the fit's own start would train for about 6 s; here 0.45 s are left, and
+    # the first chunk, with its compilation, is never cut (measured 1.2-1.6 s alone, 3.4 s in the suite)
+    assert trained < 4.5
 
 
 def test_a_fit_in_a_terminal_shows_what_it_is_doing_from_the_start(tmp_path):

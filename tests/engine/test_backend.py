@@ -37,7 +37,7 @@ def test_a_small_networks_step_compiles_without_splitting_its_loops_across_threa
     assert options == (backend.SERIAL if serial else {})
     if serial:  # and the compiled step has no loop split across threads
         programs = programs_for(network, recipe, batch)
-        params, opt_state = programs.init(jax.random.key(0), jax.numpy.float32)
+        params, opt_state = programs.init(0, jax.numpy.float32)
         rows, rates = np.zeros((10, batch), np.int32), np.full(10, 1e-3, np.float32)
         compiled = programs.run_chunk.lower(
             params, opt_state, X, Y, rows, rates, count=10, X_check=X, y_check=Y

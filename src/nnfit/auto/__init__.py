@@ -3,7 +3,8 @@ against a linear baseline solved exactly (`choose`), sized in rows and steps (`s
 `affordable`, `denser_rows`), and decided again once the networks have trained at full length
 (`doubted`, `decided`, `settle`, `overfitted`)."""
 
-from ._probes import Choice, Contender, as_linear, choose
+from ._choice import Choice, Contender
+from ._probes import as_linear, choose
 from ._sizing import affordable, denser_rows, sized
 from ._verdicts import WEIGHT_DECAY, decided, doubted, overfitted, settle
 

@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
@@ -25,9 +25,9 @@ import numpy as np
 from ..data import Split
 from ..engine import Callback, Network, ProbeEnd, Trainer
 from ..metrics import metrics
-from ..params import plain
 from ..recipe import Recipe
 from ..units import Coordinates, Groups, Scaler, loggable
+from ._choice import Choice, Contender
 
 # A column is offered the log transform when its largest |value| is at least this many times its
 # smallest: below, the log is nearly affine over the data and the choice is noise.
@@ -59,110 +59,6 @@ LINEAR_STEPS = 200
 # on average (relu beat gelu by 1.1x in a probe of the Lorentz factor, then lost 3.7x in the run).
 MARGIN = 1.5
 P = TypeVar("P", bound=tuple)  # a probe's (contender, predictions)
-_NAMES = {("standard", "standard"): "standard scaling", ("log", "log"): "log-log"}
-
-
-@dataclass(frozen=True)
-class Contender:
-    """One candidate and how it did: validation rRMSE in the user's units after `steps` steps
-    (0 for the linear model, solved exactly)."""
-
-    model: str
-    activation: str  # "" for the linear model, which has none
-    input_scaling: str
-    output_scaling: str
-    val_rrmse: float
-    steps: int
-    weight_decay: float = 0.0
-    hidden: tuple[int, ...] = ()  # the widths of a network; () for the linear model
-    groups: str = "off"  # "on": the network learned a function of the target's groups
-
-    @property
-    def fields(self) -> dict[str, str]:
-        """The recipe fields it sets: model, activation (not for the linear model) and scalings."""
-        return {name: getattr(self, name) for name in Recipe.FIXED if getattr(self, name)}
-
-    def label(self) -> str:
-        """In words, e.g. "log-log mlp gelu" or "linear (standard scaling)"."""
-        scaling = _NAMES.get((self.input_scaling, self.output_scaling))
-        if scaling is None:
-            scaling = f"{self.input_scaling} inputs, {self.output_scaling} output"
-        if self.groups == "on":
-            scaling = f"groups, {scaling}"
-        if self.model == "linear":
-            return f"linear ({scaling})"
-        widths = "-".join(map(str, self.hidden)) if tuple(self.hidden) not in ((), Recipe.FIXED["hidden"]) else ""
-        return (
-            f"{scaling} {self.activation} mlp"
-            + (f" {widths}" if widths else "")
-            + (f", weight decay {self.weight_decay:g}" if self.weight_decay else "")
-        )
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What the automatic recipe chose (field -> value), from which contenders, in how many seconds.
-
-    metrics.json keeps the contenders under the key "trials", as versions before 0.8 wrote them."""
-
-    winner: int  # which of the contenders was chosen
-    contenders: tuple[Contender, ...]
-    seconds: float
-    note: str = ""  # why the winner was not probed, when it was not
-    # the best network probe's predictions (m, k) at inputs (m, d) in the user's units, to draw more
-    # rows where it errs (`denser_rows`); not kept with the fit
-    probe: Callable[[np.ndarray], np.ndarray] | None = field(default=None, compare=False, repr=False)
-    denser: int = 0  # training rows drawn where the probe erred
-    hard: bool = False  # the best two-layer probe stayed above HARD: a deeper network was probed
-    groups: str = ""  # the target's groups in words ("I0 * h(theta, d/lambda_)") when the winner learned them
-
-    @property
-    def chosen(self) -> dict[str, str]:
-        return self.contenders[self.winner].fields
-
-    def reason(self) -> str:
-        """One line of evidence: the winner's validation rRMSE against the best of the others,
-        among contenders as long as the winner's where there are some."""
-        winner = self.contenders[self.winner]
-        others = [t for t in self.contenders if t.fields != winner.fields]
-        if winner.model != "linear" and winner.steps == 0:  # chosen without a probe: the note says why
-            baseline = [t.val_rrmse for t in others if t.model == "linear"]
-            return f"{winner.label()}: {self.note}" + (
-                f"; the linear baseline reached {min(baseline):.2g}" if baseline else ""
-            )
-        text = f"{winner.label()}: validation rRMSE {winner.val_rrmse:.2g}"
-        if self.note:
-            return f"{text}; {self.note}{self._extras()}"
-        peers = [t for t in others if t.steps == winner.steps] or others
-        if not peers:
-            return text + self._extras()
-        runner_up = min(peers, key=lambda t: t.val_rrmse)
-        return f"{text} against {runner_up.val_rrmse:.2g} for {runner_up.label()}{self._extras()}"
-
-    def _extras(self) -> str:
-        hard = "hard: " if self.hard else ""
-        groups = f"; the target is {self.groups}" if self.groups else ""
-        return groups + (f"; {hard}{self.denser} more training rows where the probe erred" if self.denser else "")
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Choice:
-        """The choice `to_dict` wrote, but for its seconds and probe: what a checkpoint keeps of it."""
-        contenders = tuple(Contender(**{**t, "hidden": tuple(t["hidden"])}) for t in data["trials"])
-        return cls(
-            data["winner"], contenders, 0.0, denser=data["denser"], hard=data["hard"], groups=data.get("groups", "")
-        )
-
-    def to_dict(self) -> dict:
-        """Plain values, reproducible (the seconds are left out): what metrics.json keeps."""
-        return {
-            "chosen": {name: plain(value) for name, value in self.chosen.items()},
-            "reason": self.reason(),
-            "winner": self.winner,
-            "denser": self.denser,
-            "hard": self.hard,
-            "groups": self.groups,
-            "trials": [{name: plain(value) for name, value in asdict(t).items()} for t in self.contenders],
-        }
 
 
 def choose(
@@ -252,6 +148,9 @@ def choose(
             callback.on_probe_end(event)
 
     chosen = coordinates[0]
+    if recipe.activation == "auto" and len(coordinates) > 1:
+        unit_probe = probe.replace(steps=length(*ACTIVATION_PROBE))
+        _compile_ahead(probe, [unit_probe.replace(activation=a) for a in ACTIVATIONS[1:]], split, chosen, groups)
     if len(coordinates) > 1:  # coordinates first, with the default units
         probed += _side_by_side(
             [partial(_network_probe, probe, split, c, groups, limit=limit) for c in coordinates], told
@@ -352,21 +251,53 @@ def _network_probe(
     Returns its contender, and the trained network's predictions (m, k) at inputs (m, d), both in the
     user's units."""
     ins, outs, grouped = frame
-    X, y, X_val, y_val = rows.X_train, rows.y_train, rows.X_val, rows.y_val
-    coordinates = Coordinates.fit(X, y, ins, outs, groups if grouped == "on" else None)
-    width = coordinates.width or X.shape[1]
-    network = Network.build("mlp", width, y.shape[1], probe.widths, probe.activation, probe.output_activation)
-    recipe = probe.replace(input_scaling=ins, output_scaling=outs, groups=grouped)
-    trainer = Trainer(network, recipe, (), limit, coordinates)
-    params = trainer.train_on(rows, jax.random.key(probe.seed))
+    coordinates = Coordinates.fit(rows.X_train, rows.y_train, ins, outs, groups if grouped == "on" else None)
+    trainer = _probe_trainer(probe, rows, frame, coordinates, limit=limit)
+    network, recipe = trainer.network, trainer.recipe
+    params = trainer.train_on(rows)
 
     def predict(inputs: np.ndarray) -> np.ndarray:
         with jax.enable_x64(recipe.dtype == "float64"):
             out = network.predict(params, coordinates.inputs(inputs))[0]
         return coordinates.predictions(inputs, out)
 
-    val_rrmse = rrmse(y_val, predict(X_val))
+    val_rrmse = rrmse(rows.y_val, predict(rows.X_val))
     contender = Contender(
         "mlp", probe.activation, ins, outs, val_rrmse, trainer.step, hidden=probe.widths, groups=grouped
     )
     return contender, predict
+
+
+def _probe_trainer(
+    probe: Recipe, rows: Split, frame: tuple[str, str, str], coordinates: Coordinates, *, limit: float | None = None
+) -> Trainer:
+    """The trainer of a probe (`_network_probe`) on `rows` in `coordinates`, fitted to them in `frame`."""
+    ins, outs, grouped = frame
+    width, outputs = coordinates.width or rows.X_train.shape[1], rows.y_train.shape[1]
+    network = Network.build("mlp", width, outputs, probe.widths, probe.activation, probe.output_activation)
+    recipe = probe.replace(input_scaling=ins, output_scaling=outs, groups=grouped)
+    return Trainer(network, recipe, (), limit, coordinates)
+
+
+def _compile_ahead(
+    first: Recipe, then: Sequence[Recipe], rows: Split, frame: tuple[str, str, str], groups: Groups | None
+) -> None:
+    """Compile the programs of the probes `then` on `rows` in `frame`, on threads of their own, once
+    the program of the probe `first`, which the probes running now wait for, is ready; and return.
+    A probe that starts before its program is ready waits for it rather than compiling it again. So
+    the units' programs compile while the coordinates' probes train, in core time those leave idle
+    between their chunks (README's first fit on a new machine, medians of 3: probes 4.19 -> 3.85 s).
+    A frame that later loses costs nothing: scalings keep the network's shape, and so its program;
+    groups do not."""
+    ins, outs, grouped = frame
+    coordinates = Coordinates.fit(rows.X_train, rows.y_train, ins, outs, groups if grouped == "on" else None)
+    trainers = [_probe_trainer(probe, rows, frame, coordinates) for probe in (first, *then)]
+
+    def compile_after_first(trainer: Trainer) -> None:
+        trainers[0].compile_on(rows)  # the program the probes wait for first compiles alone
+        trainer.compile_on(rows)
+
+    pool = ThreadPoolExecutor(max_workers=len(then), thread_name_prefix="nnfit-compile")
+    for trainer in trainers[1:]:
+        pool.submit(compile_after_first, trainer)
+    pool.shutdown(wait=False)

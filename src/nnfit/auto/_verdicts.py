@@ -10,7 +10,8 @@ import numpy as np
 
 from ..data import Split
 from ..recipe import Recipe
-from ._probes import ACTIVATIONS, Choice, Contender, linear_prediction, rrmse
+from ._choice import Choice, Contender
+from ._probes import ACTIVATIONS, linear_prediction, rrmse
 
 # Measured rows carry noise, which a network learns by heart within a few hundred epochs: an L2
 # penalty of this size on the standardised weights took friedman1's 5-fold R² from 0.862 to 0.958

@@ -7,10 +7,12 @@ has not started yet in this process; the cache and the device work either way.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 import jax
+import numpy as np
 
 from ..errors import RecipeError
 
@@ -38,14 +40,32 @@ class Kept(Generic[T]):
     def __init__(self, keep: int = 64) -> None:
         self.keep = keep
         self._kept: dict[Hashable, T] = {}
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The program kept under `key`, built by `build()` the first time."""
-        if key not in self._kept:
-            if len(self._kept) >= self.keep:
-                self._kept.pop(next(iter(self._kept)))
-            self._kept[key] = build()
-        return self._kept[key]
+        """The program kept under `key`, built by `build()` the first time. Threads asking for one
+        key at once get one program: two would each compile."""
+        with self._lock:
+            if key not in self._kept:
+                if len(self._kept) >= self.keep:
+                    self._kept.pop(next(iter(self._kept)))
+                self._kept[key] = build()
+            return self._kept[key]
+
+
+def as_array(values: np.ndarray, dtype: np.dtype | type) -> jax.Array:
+    """`values` as a JAX array of `dtype` on the default device, cast by NumPy and put there as they
+    are: `jnp.asarray` compiles a program per shape to cast or stage a host array (10-50 ms each, a
+    dozen in a first fit's probes on a new machine)."""
+    return jax.device_put(np.asarray(values, dtype=np.dtype(dtype)))
+
+
+def padded(values: np.ndarray, rows: int) -> np.ndarray:
+    """`values` (count, ...) followed by zeros up to `rows` rows: np.pad's result, at a tenth of its
+    cost, which a run checked every step pays thousands of times."""
+    out = np.zeros((rows, *values.shape[1:]), values.dtype)
+    out[: len(values)] = values
+    return out
 
 
 def configure() -> None:

@@ -11,6 +11,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._backend import as_array, padded
+
 Params = list[dict[str, jax.Array]]  # one {"w": (n_in, n_out), "b": (n_out,)} per layer
 
 _TWO_PI_HIGH = 6.28125  # exact in 8 bits: turns * it loses nothing for |turns| < 2**15
@@ -50,6 +52,14 @@ OUTPUT_ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "relu": jax.nn.relu,
     "tanh": jnp.tanh,
 }
+
+
+def initial_draws(seed: int) -> np.random.Generator:
+    """The random numbers of a run's initial weights: a stream of `seed` apart from the batches'
+    (`BatchPlan` draws from (seed, epoch)): a spawn key pads the entropy, so the two never meet."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+
+
 # He initialisation keeps ReLU-like units' activations, and sin units' pre-activations, at unit scale;
 # Glorot suits the others.
 _HE = ("relu", "gelu", "silu", "sin")
@@ -86,22 +96,23 @@ class Network:
     def n_params(self) -> int:
         return sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
 
-    def init(self, key: jax.Array, dtype: jnp.dtype = jnp.float32) -> Params:
+    def init(self, rng: np.random.Generator, dtype: jnp.dtype = jnp.float32) -> Params:
         """Normal weights with variance 2/fan_in (He) for ReLU-like and sin hidden layers, 2/(fan_in+fan_out)
-        (Glorot) elsewhere; zero biases, but for sin units a phase uniform in [-pi, pi]."""
+        (Glorot) elsewhere; zero biases, but for sin units a phase uniform in [-pi, pi].
+
+        Drawn by NumPy from `rng` (a run's comes from `initial_draws`), not by `jax.random`: XLA compiles a program per
+        shape of a JAX draw (0.2-0.3 s each, 1.5 s of a first fit's probes on a new machine), NumPy
+        none; the draws are a few thousand numbers, taken once per run."""
         params = []
         n_layers = len(self.sizes) - 1
+        drawn = np.float32 if jnp.dtype(dtype) == jnp.float32 else np.float64
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
-            key, sub = jax.random.split(key)
             hidden = i < n_layers - 1
             he = self.activation in _HE and hidden
             std = (2.0 / n_in) ** 0.5 if he else (2.0 / (n_in + n_out)) ** 0.5
-            bias = (
-                jax.random.uniform(jax.random.fold_in(sub, 1), (n_out,), minval=-jnp.pi, maxval=jnp.pi)
-                if self.activation == "sin" and hidden
-                else jnp.zeros((n_out,))
-            )
-            params.append({"w": (std * jax.random.normal(sub, (n_in, n_out))).astype(dtype), "b": bias.astype(dtype)})
+            weights = std * rng.standard_normal((n_in, n_out), dtype=drawn)
+            bias = rng.uniform(-np.pi, np.pi, n_out) if self.activation == "sin" and hidden else np.zeros(n_out)
+            params.append({"w": as_array(weights, dtype), "b": as_array(bias, dtype)})
         return params
 
     def hidden_outputs(self, params: Params, x: jax.Array) -> list[jax.Array]:
@@ -133,8 +144,8 @@ class Network:
         parts = [np.empty((members, 0, self.sizes[-1]))]
         for start in range(0, len(z), size):
             block = z[start : start + size]
-            padded = jnp.asarray(np.pad(block, ((0, size - len(block)), (0, 0))), dtype)
-            parts.append(np.asarray(_outputs(self, members, params, padded), np.float64)[:, : len(block)])
+            out = _outputs(self, members, params, as_array(padded(block, size), dtype))
+            parts.append(np.asarray(out, np.float64)[:, : len(block)])
         return np.concatenate(parts, axis=1)
 
 

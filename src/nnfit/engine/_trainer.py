@@ -8,6 +8,7 @@ network, batch and bucket of rows compile their step once.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from . import _backend as backend
 from . import _optimizer as optim
 from ._callbacks import INTERRUPTED, Callback, ChunkEnd
 from ._network import Network, Params
-from ._programs import programs_for
+from ._programs import Programs, programs_for
 
 # Rows of the validation split checked between chunks: the rRMSE to about 2 % and a check's cost
 # fixed whatever the data's size; the whole split is measured once training ends.
@@ -98,29 +99,72 @@ class Trainer:
             if type(callback).__name__ in state["callbacks"]:
                 callback.load_state_dict(state["callbacks"][type(callback).__name__])
 
-    def train_on(self, split: Split, key: jax.Array, resume: dict[str, Any] | None = None) -> Params:
+    def train_on(self, split: Split, resume: dict[str, Any] | None = None) -> Params:
         """`train` on the training rows of `split`, checked on its validation rows, both carried from
         the user's units into the network's by the trainer's `coordinates`.
 
         Args:
             split: the rows, in the user's units.
-            key: the random key of the network's initialisation.
             resume: a state from `state()` to go on from.
 
         Returns:
             The final parameters, as `train` returns them.
         """
+        return self.train(*self._scaled(split), resume)
+
+    def compile_on(self, split: Split) -> None:
+        """Compile the programs that `train_on(split)` runs, and `predict` then runs on the
+        validation rows, without training: a run started later on rows of these shapes finds them
+        compiled, or waits for this compilation instead of repeating it. What the automatic
+        recipe's probes do on threads of their own while others train."""
+        X, y, X_val, y_val = self._scaled(split)
+        programs, dtype = self._programs(len(X)), self._dtype()
+        capacity = 2 * self.recipe.eval_every
+        with self._device():
+            data = _Staged.of(X, y, X_val, y_val, dtype)
+            params, opt_state = programs.init(self.recipe.seed, dtype)
+            no_rows = np.zeros((capacity, self.recipe.batch(len(X))), np.int32)
+            params, *_ = programs.run_chunk(
+                params,
+                opt_state,
+                data.X,
+                data.y,
+                no_rows,
+                np.zeros(capacity, dtype),
+                count=np.int32(0),
+                X_check=data.X_check,
+                y_check=data.y_check,
+            )
+        with jax.enable_x64(self.recipe.dtype == "float64"):  # as `predict` and the probes run it
+            self.network.predict(params, X_val, self.recipe.ensemble)
+
+    def _scaled(self, split: Split) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The training and validation rows of `split` (X, y, X_val, y_val), in the network's units."""
         coordinates = self.coordinates
         if coordinates is None:
             raise RuntimeError("a trainer without coordinates trains on rows already in the network's units")
-        return self.train(
+        return (
             coordinates.inputs(split.X_train),
             coordinates.targets(split.X_train, split.y_train),
             coordinates.inputs(split.X_val),
             coordinates.targets(split.X_val, split.y_val),
-            key,
-            resume,
         )
+
+    def _dtype(self) -> type:
+        return jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
+
+    def _programs(self, n: int) -> Programs:
+        """The compiled programs for training on n rows; first sets JAX up (`backend.configure`),
+        whose XLA flag must reach the backend before it starts."""
+        backend.configure()
+        return programs_for(self.network, self.recipe, self.recipe.batch(n))
+
+    def _device(self) -> contextlib.AbstractContextManager:
+        """Where and in what precision the run computes: the recipe's device, float64 if it asks."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(jax.enable_x64(self.recipe.dtype == "float64"))
+        stack.enter_context(jax.default_device(backend.device(self.recipe.device)))
+        return stack
 
     def train(
         self,
@@ -128,37 +172,26 @@ class Trainer:
         y: np.ndarray,
         X_val: np.ndarray | None,
         y_val: np.ndarray | None,
-        key: jax.Array,
         resume: dict[str, Any] | None = None,
     ) -> Params:
         """Train on scaled X (n, d), y (n, k); returns the final parameters (after callbacks),
-        with a leading members axis when the recipe trains an ensemble. `resume`: a state from
-        `state()` (a checkpoint) to go on from instead of starting afresh."""
-        backend.configure()  # first: its XLA flag must reach the backend before it starts
+        with a leading members axis when the recipe trains an ensemble. The recipe's seed draws
+        the initial weights and the batches. `resume`: a state from `state()` (a checkpoint) to go
+        on from instead of starting afresh."""
         recipe = self.recipe
-        dtype = jnp.float64 if recipe.dtype == "float64" else jnp.float32
+        programs, dtype = self._programs(len(X)), self._dtype()
         n = len(X)
         batch = recipe.batch(n)
         budget = self.budget if self.budget is not None else recipe.time_limit
         self.total_steps = recipe.total_steps(n)
         chunk = chunk_length(self.total_steps, recipe.eval_every) if self.total_steps else recipe.eval_every
         rates = optim.LearningRates(recipe, self.total_steps)
-        programs = programs_for(self.network, recipe, batch)
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
         clock = self._clock = Clock(budget, self.total_steps)
 
-        with jax.enable_x64(recipe.dtype == "float64"), jax.default_device(backend.device(recipe.device)):
-            # padded to a bucket of rows that the batches never draw from: fits on differently sized
-            # data (folds, a grid search, a session's fits) then share the compiled step
-            rows = padded_rows(n)
-            Xd = jnp.asarray(np.pad(X, ((0, rows - n), (0, 0))), dtype)
-            yd = jnp.asarray(np.pad(y, ((0, rows - n), (0, 0))), dtype)
-            has_val = X_val is not None and len(X_val) > 0
-            # Checks between chunks see a fixed number of rows, so their cost does not grow with the data;
-            # without a validation split the gradient is checked on training rows.
-            X_check, y_check = (X_val, y_val) if X_val is not None and y_val is not None and has_val else (X, y)
-            Xc, yc = jnp.asarray(X_check[:CHECK_ROWS], dtype), jnp.asarray(y_check[:CHECK_ROWS], dtype)
-            self.params, self.opt_state = programs.init(key, dtype)
+        with self._device():
+            data = _Staged.of(X, y, X_val, y_val, dtype)
+            self.params, self.opt_state = programs.init(recipe.seed, dtype)
             self.step, self.stop_reason = 0, None
             for callback in self.callbacks:
                 callback.on_train_begin(self)
@@ -175,13 +208,13 @@ class Trainer:
                 self.params, self.opt_state, losses, (check_loss, grad_norm, check_rrmse) = programs.run_chunk(
                     self.params,
                     self.opt_state,
-                    Xd,
-                    yd,
-                    _padded(plan.rows(self.step, count), capacity),
-                    _padded(lrs.astype(dtype), capacity),
+                    data.X,
+                    data.y,
+                    backend.padded(plan.rows(self.step, count), capacity),
+                    backend.padded(lrs.astype(dtype), capacity),
                     count=np.int32(count),
-                    X_check=Xc,
-                    y_check=yc,
+                    X_check=data.X_check,
+                    y_check=data.y_check,
                 )
                 self.step += count
                 elapsed = clock.lap(count)
@@ -191,8 +224,8 @@ class Trainer:
                     self.step / plan.steps_per_epoch,
                     clock.done(),
                     float(np.mean(np.asarray(losses)[:count])),
-                    float(check_loss) if has_val else None,
-                    float(check_rrmse) if has_val else None,
+                    float(check_loss) if data.has_val else None,
+                    float(check_rrmse) if data.has_val else None,
                     float(grad_norm),
                     optim.current_lr(recipe, float(lrs[-1]), self.opt_state),
                     elapsed,
@@ -206,6 +239,35 @@ class Trainer:
             for callback in self.callbacks:
                 callback.on_train_end(self)
             return self.params
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A run's rows on the device: training X (rows, d), y (rows, k), padded to a bucket of rows that
+    the batches never draw from, so that fits on differently sized data (folds, a grid search, a
+    session's fits) share the compiled step; and the rows each check sees, CHECK_ROWS of the
+    validation split at most (a check's cost then does not grow with the data), or of the training
+    rows without one (`has_val` False)."""
+
+    X: jax.Array
+    y: jax.Array
+    X_check: jax.Array
+    y_check: jax.Array
+    has_val: bool
+
+    @classmethod
+    def of(cls, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None, dtype) -> _Staged:
+        rows = padded_rows(len(X))
+        X_check, y_check, has_val = X, y, False
+        if X_val is not None and y_val is not None and len(X_val) > 0:
+            X_check, y_check, has_val = X_val, y_val, True
+        return cls(
+            backend.as_array(backend.padded(X, rows), dtype),
+            backend.as_array(backend.padded(y, rows), dtype),
+            backend.as_array(X_check[:CHECK_ROWS], dtype),
+            backend.as_array(y_check[:CHECK_ROWS], dtype),
+            has_val,
+        )
 
 
 class Clock:
@@ -271,14 +333,6 @@ def padded_rows(n: int) -> int:
     if power <= WIDE_BUCKETS:
         return power if power.bit_length() % 2 else 2 * power  # 2**(2k)
     return 3 * power // 4 if 3 * power // 4 >= n else power
-
-
-def _padded(values: np.ndarray, capacity: int) -> np.ndarray:
-    """`values` (count, ...) followed by zeros up to `capacity` rows: np.pad's result, at a tenth of
-    its cost, which a run checked every step pays thousands of times."""
-    out = np.zeros((capacity, *values.shape[1:]), values.dtype)
-    out[: len(values)] = values
-    return out
 
 
 def chunk_length(total: int, every: int) -> int:

@@ -140,7 +140,7 @@ class Problem:
             coordinates,
         )
         start = time.perf_counter()
-        params = trainer.train_on(split, jax.random.key(recipe.seed), resume)
+        params = trainer.train_on(split, resume)
         seconds = time.perf_counter() - start
         resumed = {"resumed_from": int(resume["step"])} if resume else {}
         result = Fit(
