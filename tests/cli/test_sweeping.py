@@ -70,8 +70,9 @@ def _task_flags() -> list[str]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_stops_a_sweep_with_exit_130_and_resume_runs_the_stopped_trials_again(cli, tmp_path, workers):
-    # trials long enough to be caught running; Ctrl-C reaches every process of the terminal's group
-    command = [sys.executable, "-m", "nnfit", "sweep", *_task_flags(), "--trials", str(workers), "--steps", "8000"]
+    # trials long enough to be caught running (8 000 steps once ended between the check and the
+    # signal); Ctrl-C reaches every process of the terminal's group
+    command = [sys.executable, "-m", "nnfit", "sweep", *_task_flags(), "--trials", str(workers), "--steps", "20000"]
     command += ["--space", "space.yaml", "--workers", str(workers), "--out", "s", "-q"]
     (tmp_path / "space.yaml").write_text("hidden: ['32,32', '64,64']\nactivation: [gelu, tanh]\n")
     sweeping = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True)
