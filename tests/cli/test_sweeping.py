@@ -93,7 +93,8 @@ def test_ctrl_c_stops_a_sweep_with_exit_130_and_resume_runs_the_stopped_trials_a
         "stopped (Ctrl-C): the trials running then run again with nnfit sweep --resume s"
     )
     stopped = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-    assert len(stopped) == workers and not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    states = [t.state.name for t in study.get_trials(deepcopy=False)]
+    assert len(stopped) == workers and "RUNNING" not in states, f"{states}\n{err}"
     assert len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,))) == workers
 
     outcome = cli("sweep", "--resume", "s", "--workers", "1", "-q")

@@ -4,6 +4,7 @@ one worker and a seed repeat a sweep exactly; bad input is one line and exit 2."
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import yaml
 from optuna.trial import TrialState
 
 from nnfit.sweeps import Sweep, plan, read_plan, resume, show, sweep
-from nnfit.sweeps._sweep import _one_stop
+from nnfit.sweeps._sweep import Stop
 
 TASK = {"target": "x**2 + x", "domain": "x=1:1000", "samples": 2000}
 
@@ -157,13 +158,35 @@ def test_a_recipe_that_cannot_run_fails_its_trial_and_the_sweep_goes_on(tmp_path
 
 def test_a_second_ctrl_c_cannot_cut_short_the_putting_back_of_a_stopped_trial():
     # a slow worker gets its terminal's Ctrl-C and, STOP_SECONDS later, the one its parent forwards
-    put_back, before = [], signal.getsignal(signal.SIGINT)
-    with pytest.raises(KeyboardInterrupt), _one_stop():
+    put_back, before, stop = [], signal.getsignal(signal.SIGINT), Stop()
+    with pytest.raises(KeyboardInterrupt), stop.installed():
         try:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(5)  # the signal's handler raises before this ends
         except KeyboardInterrupt:
+            stop.reached = True  # as the stop leaves the trial
             os.kill(os.getpid(), signal.SIGINT)  # ignored: the trial is put back all the same
             put_back.append(True)
             raise
     assert put_back == [True] and signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_ctrl_c_lost_in_a_garbage_collectors_callback_is_asked_again():
+    # Python prints what a garbage collector's callback raises, and goes on: JAX's callback swallowed
+    # a Ctrl-C, and the worker ran its trial to the end
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            signal.raise_signal(signal.SIGINT)  # its handler runs in here
+            sum(range(10))
+
+    before, stop = sys.unraisablehook, Stop()
+    gc.callbacks.append(callback)
+    try:
+        with pytest.raises(KeyboardInterrupt), stop.installed():
+            gc.collect()
+            gc.callbacks.remove(callback)
+            time.sleep(5)  # asked again a moment later: raised here
+    finally:
+        if callback in gc.callbacks:
+            gc.callbacks.remove(callback)
+    assert sys.unraisablehook is before

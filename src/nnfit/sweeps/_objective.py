@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import optuna
-from optuna.storages import RetryFailedTrialCallback
+from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import FrozenTrial, TrialState
 
 from ..data import prepare
@@ -70,7 +70,8 @@ def requeue(study: optuna.Study, number: int | None) -> None:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        RetryFailedTrialCallback(max_retry=None)(study, trial)
+        # Optuna's retry of a failed trial: a copy queued with its parameters, `failed_trial` its number
+        RetryHeartbeatStaleTrialCallback(max_retry=None)(study, trial)
 
 
 def logged(study: optuna.Study, trial: FrozenTrial) -> None:

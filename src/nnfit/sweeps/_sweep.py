@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,11 +122,12 @@ def work(spec: Mapping[str, Any], first: bool, progress: bool = False) -> None:
         seed = int(np.random.SeedSequence([seed, found, os.getpid()]).generate_state(1)[0])
     study = the_plan.open(seed)
     objective = Objective(the_plan)
-    with _one_stop():
-        _trials_until_done(the_plan, study, objective)
+    stop = Stop()
+    with stop.installed():
+        _trials_until_done(the_plan, study, objective, stop)
 
 
-def _trials_until_done(the_plan: Plan, study: optuna.Study, objective: Objective) -> None:
+def _trials_until_done(the_plan: Plan, study: optuna.Study, objective: Objective, stop: Stop) -> None:
     """`work`'s loop: a trial at a time until the plan's trials have finished over every worker."""
     while True:
         optuna.storages.fail_stale_trials(study)
@@ -141,31 +142,61 @@ def _trials_until_done(the_plan: Plan, study: optuna.Study, objective: Objective
             time.sleep(the_plan.search.heartbeat)
             continue
         try:
-            study.optimize(objective, n_trials=1, catch=(NnfitError,), callbacks=[logged])
+            study.optimize(stop.reaching(objective), n_trials=1, catch=(NnfitError,), callbacks=[logged])
         except KeyboardInterrupt:  # Optuna has failed the running trial: it runs again on --resume
+            stop.reached = True
             requeue(study, objective.current)
             raise
 
 
-@contextmanager
-def _one_stop() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt once, where the main thread can be told; those that follow
-    are ignored until the block ends, so that none cuts short the putting back of the trial it
-    stopped. A slow worker may get two: its terminal's, and the one `run_workers` forwards after
-    STOP_SECONDS."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class Stop:
+    """Ctrl-C in a sweep worker: KeyboardInterrupt in the main thread at every Ctrl-C until one
+    reaches the trial it stops (`reached`); those that follow are ignored, so that none cuts short
+    the putting back of that trial. A slow worker gets two: its terminal's, and the one `run_workers`
+    forwards after STOP_SECONDS. One raised where Python cannot raise — inside a garbage collector's
+    callback, as JAX's, where it is printed as "Exception ignored" and lost (a trial then ran to its
+    end, 1 stop in 8) — is asked again a moment later."""
 
-    def stop(signum: int, frame: Any) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise KeyboardInterrupt
+    AGAIN_SECONDS = 0.05
 
-    previous = signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    def __init__(self) -> None:
+        self.reached = False
+
+    def reaching(self, objective: Callable[[optuna.Trial], Any]) -> Callable[[optuna.Trial], Any]:
+        """`objective`, marking the stop `reached` as it leaves the trial."""
+
+        def run(trial: optuna.Trial) -> Any:
+            try:
+                return objective(trial)
+            except KeyboardInterrupt:
+                self.reached = True
+                raise
+
+        return run
+
+    def _ask(self, signum: int, frame: Any) -> None:
+        if not self.reached:
+            raise KeyboardInterrupt
+
+    def _unraisable(self, unraisable: Any) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt) and not self.reached:
+            threading.Timer(self.AGAIN_SECONDS, os.kill, (os.getpid(), signal.SIGINT)).start()
+        else:
+            self._previous_hook(unraisable)
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """The stop in force for the block, in the main thread, which alone is told of signals."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous, self._previous_hook = signal.signal(signal.SIGINT, self._ask), sys.unraisablehook
+        sys.unraisablehook = self._unraisable
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            sys.unraisablehook = self._previous_hook
 
 
 @dataclass
