@@ -251,7 +251,7 @@ def _network_probe(
     Returns its contender, and the trained network's predictions (m, k) at inputs (m, d), both in the
     user's units."""
     ins, outs, grouped = frame
-    coordinates = Coordinates.fit(rows.X_train, rows.y_train, ins, outs, groups if grouped == "on" else None)
+    coordinates = _coordinates(rows, frame, groups)
     trainer = _probe_trainer(probe, rows, frame, coordinates, limit=limit)
     network, recipe = trainer.network, trainer.recipe
     params = trainer.train_on(rows)
@@ -266,6 +266,12 @@ def _network_probe(
         "mlp", probe.activation, ins, outs, val_rrmse, trainer.step, hidden=probe.widths, groups=grouped
     )
     return contender, predict
+
+
+def _coordinates(rows: Split, frame: tuple[str, str, str], groups: Groups | None) -> Coordinates:
+    """The coordinates of `frame` (input scaling, output scaling, groups "on" or "off") fitted to `rows`."""
+    ins, outs, grouped = frame
+    return Coordinates.fit(rows.X_train, rows.y_train, ins, outs, groups if grouped == "on" else None)
 
 
 def _probe_trainer(
@@ -286,11 +292,9 @@ def _compile_ahead(
     the program of the probe `first`, which the probes running now wait for, is ready; and return.
     A probe that starts before its program is ready waits for it rather than compiling it again. So
     the units' programs compile while the coordinates' probes train, in core time those leave idle
-    between their chunks (README's first fit on a new machine, medians of 3: probes 4.19 -> 3.85 s).
-    A frame that later loses costs nothing: scalings keep the network's shape, and so its program;
+    between their chunks (RESULTS.md, version 0.9.4). A frame that later loses costs nothing: scalings keep the network's shape, and so its program;
     groups do not."""
-    ins, outs, grouped = frame
-    coordinates = Coordinates.fit(rows.X_train, rows.y_train, ins, outs, groups if grouped == "on" else None)
+    coordinates = _coordinates(rows, frame, groups)
     trainers = [_probe_trainer(probe, rows, frame, coordinates) for probe in (first, *then)]
 
     def compile_after_first(trainer: Trainer) -> None:

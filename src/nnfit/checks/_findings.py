@@ -153,7 +153,7 @@ def longer(recipe: Recipe) -> Fix:
         return Fix("more --budget", {"budget": 2 * recipe.budget})
     if short(recipe):
         steps = Fix.to("steps", Recipe.DEFAULT_STEPS, was=recipe.steps)
-        every = Recipe().eval_every
+        every = Recipe.defaults()["eval_every"]
         if recipe.eval_every >= every:
             return Fix(f"{steps.text} (the usual run)", steps.change)
         # checked as usual too: a run checked after every step spends most of its time checking

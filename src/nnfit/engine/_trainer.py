@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,12 +159,11 @@ class Trainer:
         backend.configure()
         return programs_for(self.network, self.recipe, self.recipe.batch(n))
 
-    def _device(self) -> contextlib.AbstractContextManager:
+    @contextlib.contextmanager
+    def _device(self) -> Iterator[None]:
         """Where and in what precision the run computes: the recipe's device, float64 if it asks."""
-        stack = contextlib.ExitStack()
-        stack.enter_context(jax.enable_x64(self.recipe.dtype == "float64"))
-        stack.enter_context(jax.default_device(backend.device(self.recipe.device)))
-        return stack
+        with jax.enable_x64(self.recipe.dtype == "float64"), jax.default_device(backend.device(self.recipe.device)):
+            yield
 
     def train(
         self,

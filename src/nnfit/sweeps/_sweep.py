@@ -161,6 +161,7 @@ class Stop:
 
     def __init__(self) -> None:
         self.reached = False
+        self._previous_hook = sys.unraisablehook
 
     def reaching(self, objective: Callable[[optuna.Trial], Any]) -> Callable[[optuna.Trial], Any]:
         """`objective`, marking the stop `reached` as it leaves the trial."""
