@@ -5,6 +5,7 @@ The test run keeps its own compilation cache, so it neither reads nor fills the 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -17,7 +18,9 @@ import pytest
 
 from nnfit.cli import run
 
-os.environ.setdefault("NNFIT_CACHE_DIR", tempfile.mkdtemp(prefix="nnfit-test-cache-"))
+if "NNFIT_CACHE_DIR" not in os.environ:  # the run's own, shared by its workers and removed as it ends
+    os.environ["NNFIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="nnfit-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["NNFIT_CACHE_DIR"], ignore_errors=True)
 # Set by .ci/run: a real part (Chromium, PostgreSQL) missing fails its tests instead of skipping them.
 REQUIRE_PARTS = "NNFIT_REQUIRE_PARTS"
 

@@ -6,6 +6,8 @@ import pytest
 
 import nnfit
 from nnfit.auto import _probes as auto
+from nnfit.data import Split
+from nnfit.engine import Network
 from nnfit.recipe import Recipe
 from nnfit.units import Scaler
 
@@ -153,6 +155,20 @@ def test_more_steps_never_make_a_fit_worse():
     """sin(x)*y: 60 000 steps once stopped early at a high rate, 4x worse than 20 000."""
     short, long = (nnfit.fit("sin(x)*y", "x=0:6, y=-1:1", steps=steps) for steps in (20_000, 60_000))
     assert long.evaluation["test"]["rrmse"] <= 1.2 * short.evaluation["test"]["rrmse"]
+
+
+@pytest.mark.parametrize("frame", [("standard", "standard", "off"), ("log", "log", "off")])
+def test_a_probe_scores_the_validation_rows_its_last_check_saw_without_a_prediction_program(frame, monkeypatch):
+    """A unit type that loses its probe compiles no prediction program (0.1-0.2 s on a new machine);
+    its score, from the check's outputs taken back to the user's units, is the prediction's."""
+    rng = np.random.default_rng(0)
+    X, X_val = rng.uniform(1, 10, (2000, 1)), rng.uniform(1, 10, (500, 1))
+    rows = Split(X, X**2 + X, X_val, X_val**2 + X_val, X_val[:0], X_val[:0])
+    probe = Recipe(steps=300, eval_every=100, early_stopping=False).replace(model="mlp").fixed()
+    with monkeypatch.context() as patched:
+        patched.setattr(Network, "predict", lambda *args, **kwargs: pytest.fail("a prediction program ran"))
+        contender, predict = auto._network_probe(probe, rows, frame, None, limit=None)
+    assert contender.val_rrmse == pytest.approx(auto.rrmse(rows.y_val, predict(rows.X_val)), rel=1e-5)
 
 
 def test_the_old_name_of_the_budget_is_refused_with_the_new_one():

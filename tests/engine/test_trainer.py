@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 from linear_task import LINEAR, RNG, X, Y, train
 
-from nnfit.engine import _trainer
+from nnfit.data import Split
+from nnfit.engine import Network, Trainer, _trainer
 from nnfit.engine._trainer import CHECK_ROWS, BatchPlan, chunk_length, padded_rows
 from nnfit.recipe import Recipe
+from nnfit.units import Coordinates
 
 
 def mse(network, params):
@@ -90,6 +92,38 @@ def test_checks_between_chunks_read_a_fixed_number_of_validation_rows():
     event = trainer.callbacks[0].records[-1]
     error = np.asarray(LINEAR(params, x_val[:CHECK_ROWS])) - y_val[:CHECK_ROWS]
     np.testing.assert_allclose(event["val_loss"], np.mean(error**2), rtol=1e-4)
+
+
+def test_the_last_checks_outputs_are_the_networks_predictions_at_the_check_rows():
+    """What a probe scores its validation rows by, without a prediction program of its own."""
+    x_val = RNG.uniform(-1, 1, (300, 2))
+    y_val = 3 * x_val[:, :1] - 2 * x_val[:, 1:] + 0.5
+    trainer, params = train(Recipe(steps=100, eval_every=50, early_stopping=False), x_val=x_val, y_val=y_val)
+    assert trainer.check_outputs.shape == (300, 1)
+    np.testing.assert_allclose(trainer.check_outputs, LINEAR(params, x_val), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("validation_rows", [300, CHECK_ROWS + 1])
+def test_a_run_compiled_ahead_compiles_nothing_more(validation_rows):
+    """What the probes' threads do for the unit types they will probe: the chunk, the learning rates
+    and, where the checks do not see every validation row, the predictions there."""
+    x_val = RNG.uniform(-1, 1, (validation_rows, 2))
+    split = Split(X, Y, x_val, 3 * x_val[:, :1] - 2 * x_val[:, 1:] + 0.5, X[:0], Y[:0])
+    recipe = Recipe(steps=700, eval_every=300, hidden=(8,), activation="silu", lr=0.003, early_stopping=False)
+    trainer = Trainer(Network((2, 8, 1), "silu"), recipe, coordinates=Coordinates.fit(X, Y, "standard", "standard"))
+    trainer.compile_on(split)
+    compiled = []
+    listener = lambda event, seconds, **kwargs: (
+        compiled.append(event) if event.endswith("backend_compile_duration") else None
+    )
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        trainer.train_on(split)
+        if validation_rows > CHECK_ROWS:
+            trainer.predict(x_val)
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    assert compiled == []
 
 
 def test_budget_stops_training_within_it():

@@ -17,10 +17,11 @@ from ._callbacks import (
 from ._checkpoint import CHECKPOINT_FILE, Checkpointer, read_checkpoint, write_checkpoint
 from ._network import Network
 from ._optimizer import LearningRates
-from ._trainer import Trainer
+from ._trainer import CHECK_ROWS, Trainer
 
 __all__ = [
     "CHECKPOINT_FILE",
+    "CHECK_ROWS",
     "INTERRUPTED",
     "AccuracyTarget",
     "Callback",

@@ -22,8 +22,10 @@ class Programs(NamedTuple):
     """What the loop runs: `init(seed, dtype)` -> (params, opt_state), and the jitted
     `run_chunk(params, opt_state, X, y, rows (capacity, batch), lrs (capacity,), *, count, X_check, y_check)`
     -> (params, opt_state, losses (capacity,), (loss, gradient norm, rRMSE) on the check rows after the
-    chunk): the first `count` steps are taken, and their losses are the first `count`. The check is
-    compiled into the chunk's program: one compilation per fit instead of two."""
+    chunk, the outputs there (check rows, k), members first for an ensemble): the first `count` steps
+    are taken, and their losses are the first `count`. The check is compiled into the chunk's program:
+    one compilation per fit instead of two; its outputs spare a short run that checked every
+    validation row a prediction program of its own."""
 
     init: Callable
     run_chunk: Callable
@@ -75,10 +77,11 @@ def build_programs(
         return optax.apply_updates(params, updates), opt_state, loss
 
     def measure(params, X, y):
-        """Loss, gradient norm and rRMSE of one member on a whole set."""
+        """Loss, gradient norm and rRMSE of one member on a whole set, and its outputs (n, k) there."""
         loss, grads = jax.value_and_grad(batch_loss)(params, X, y)
-        rmse = jnp.sqrt(jnp.mean((network(params, X) - y) ** 2, axis=0))
-        return loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))
+        outputs = network(params, X)
+        rmse = jnp.sqrt(jnp.mean((outputs - y) ** 2, axis=0))
+        return (loss, optax.tree.norm(grads), jnp.mean(rmse / jnp.std(y, axis=0))), outputs
 
     def init(seed: int, dtype) -> tuple[Params, optax.OptState]:
         """The initial parameters of `seed`, with a leading members axis for an ensemble (its
@@ -111,7 +114,8 @@ def build_programs(
         # capacity of `rows` run one compiled program
         losses = jnp.zeros(len(lrs), lrs.dtype)
         params, opt_state, losses = jax.lax.fori_loop(0, count, one_step, (params, opt_state, losses))
-        checked = tuple(jnp.mean(value) for value in score(params, X_check, y_check))  # averaged over members
-        return params, opt_state, losses, checked
+        figures, outputs = score(params, X_check, y_check)
+        checked = tuple(jnp.mean(value) for value in figures)  # averaged over members
+        return params, opt_state, losses, checked, outputs
 
     return Programs(init, run_chunk)

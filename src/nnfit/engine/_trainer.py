@@ -41,6 +41,8 @@ class Trainer:
     budget: seconds of training, compilation included (default: the recipe's time limit). The run ends before
     a chunk would overrun it, and a run without steps or epochs spreads its schedule over it.
     coordinates: those of the data it trains on, so that `predict` speaks the user's units.
+    check_outputs: the network's outputs (check rows, k) at the last check, in its units (members
+    first for an ensemble): the first CHECK_ROWS validation rows, else training rows.
     """
 
     network: Network
@@ -50,6 +52,7 @@ class Trainer:
     coordinates: Coordinates | None = None
     params: Params | None = field(default=None, init=False)
     opt_state: optax.OptState | None = field(default=None, init=False)
+    check_outputs: jax.Array | None = field(default=None, init=False)
     step: int = field(default=0, init=False)
     total_steps: int | None = field(default=None, init=False)  # None: open-ended, until budget or target
     stop_reason: str | None = field(default=None, init=False)
@@ -113,14 +116,18 @@ class Trainer:
         return self.train(*self._scaled(split), resume)
 
     def compile_on(self, split: Split) -> None:
-        """Compile the programs that `train_on(split)` runs, and `predict` then runs on the
-        validation rows, without training: a run started later on rows of these shapes finds them
-        compiled, or waits for this compilation instead of repeating it. What the automatic
-        recipe's probes do on threads of their own while others train."""
+        """Compile the programs that `train_on(split)` runs (its learning rates' too), and `predict`
+        on the validation rows where the checks do not see them all (`check_outputs`), without
+        training: a run started later on rows of these shapes finds them compiled, or waits for this
+        compilation instead of repeating it. What the automatic recipe's probes do on threads of
+        their own while others train."""
         X, y, X_val, y_val = self._scaled(split)
         programs, dtype = self._programs(len(X)), self._dtype()
+        total, chunk = self._run_length(len(X))
+        first = np.arange(chunk)  # the steps of a run's first chunk, and their progress through it
         capacity = 2 * self.recipe.eval_every
         with self._device():
+            optim.LearningRates(self.recipe, total)(first, first / (total or chunk))
             data = _Staged.of(X, y, X_val, y_val, dtype)
             params, opt_state = programs.init(self.recipe.seed, dtype)
             no_rows = np.zeros((capacity, self.recipe.batch(len(X))), np.int32)
@@ -135,8 +142,9 @@ class Trainer:
                 X_check=data.X_check,
                 y_check=data.y_check,
             )
-        with jax.enable_x64(self.recipe.dtype == "float64"):  # as `predict` and the probes run it
-            self.network.predict(params, X_val, self.recipe.ensemble)
+        if len(X_val) > CHECK_ROWS:
+            with jax.enable_x64(self.recipe.dtype == "float64"):  # as `predict` and the probes run it
+                self.network.predict(params, X_val, self.recipe.ensemble)
 
     def _scaled(self, split: Split) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The training and validation rows of `split` (X, y, X_val, y_val), in the network's units."""
@@ -149,6 +157,11 @@ class Trainer:
             coordinates.inputs(split.X_val),
             coordinates.targets(split.X_val, split.y_val),
         )
+
+    def _run_length(self, n: int) -> tuple[int | None, int]:
+        """Steps of a run on n rows (None: open-ended) and of each of its chunks."""
+        total = self.recipe.total_steps(n)
+        return total, chunk_length(total, self.recipe.eval_every) if total else self.recipe.eval_every
 
     def _dtype(self) -> type:
         return jnp.float64 if self.recipe.dtype == "float64" else jnp.float32
@@ -182,8 +195,7 @@ class Trainer:
         n = len(X)
         batch = recipe.batch(n)
         budget = self.budget if self.budget is not None else recipe.time_limit
-        self.total_steps = recipe.total_steps(n)
-        chunk = chunk_length(self.total_steps, recipe.eval_every) if self.total_steps else recipe.eval_every
+        self.total_steps, chunk = self._run_length(n)
         rates = optim.LearningRates(recipe, self.total_steps)
         plan = BatchPlan(n, batch, recipe.steps_per_epoch(n), recipe.seed, recipe.repeat_batch)
         clock = self._clock = Clock(budget, self.total_steps)
@@ -204,7 +216,7 @@ class Trainer:
                 count = chunk if self.total_steps is None else min(chunk, self.total_steps - self.step)
                 steps = np.arange(self.step, self.step + count)
                 lrs = rates(steps, clock.progress(steps))
-                self.params, self.opt_state, losses, (check_loss, grad_norm, check_rrmse) = programs.run_chunk(
+                self.params, self.opt_state, losses, checked, self.check_outputs = programs.run_chunk(
                     self.params,
                     self.opt_state,
                     data.X,
@@ -215,6 +227,7 @@ class Trainer:
                     X_check=data.X_check,
                     y_check=data.y_check,
                 )
+                check_loss, grad_norm, check_rrmse = checked
                 self.step += count
                 elapsed = clock.lap(count)
                 event = ChunkEnd(
