@@ -298,16 +298,17 @@ def _compile_ahead(
     the program of the probe `first`, which the probes running now wait for, is ready; and return.
     A probe that starts before its program is ready waits for it rather than compiling it again. So
     the units' programs compile while the coordinates' probes train, in core time those leave idle
-    between their chunks (RESULTS.md, version 0.9.4). A frame that later loses costs nothing: scalings keep the network's shape, and so its program;
-    groups do not."""
+    between their chunks (RESULTS.md, version 0.9.4). A frame that later loses costs nothing:
+    scalings keep the network's shape, and so its program; groups do not."""
     coordinates = _coordinates(rows, frame, groups)
     trainers = [_probe_trainer(probe, rows, frame, coordinates) for probe in (first, *then)]
+    pool = ThreadPoolExecutor(max_workers=len(trainers), thread_name_prefix="nnfit-compile")
+    first_ready = pool.submit(trainers[0].compile_on, rows)  # the program the probes wait for compiles alone
 
     def compile_after_first(trainer: Trainer) -> None:
-        trainers[0].compile_on(rows)  # the program the probes wait for first compiles alone
+        first_ready.result()
         trainer.compile_on(rows)
 
-    pool = ThreadPoolExecutor(max_workers=len(then), thread_name_prefix="nnfit-compile")
     for trainer in trainers[1:]:
         pool.submit(compile_after_first, trainer)
     pool.shutdown(wait=False)
