@@ -60,3 +60,20 @@ def test_the_command_line_writes_every_law_file_or_none(cli, tmp_path):
     assert outcome.err == "nnfit: error: law_v.json already exists — choose another --export, or remove it first\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["law_v.json"]
     assert "the best sum of each size" in outcome.out and "x*y" in outcome.out
+
+
+def test_the_command_line_says_what_a_budget_left_untried(cli, tmp_path):
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"x": rng.uniform(1, 2, 400), "y": rng.standard_normal(400)}).to_csv(
+        tmp_path / "noise.csv", index=False
+    )
+    outcome = cli("discover", "noise.csv", "--budget", "0.001s")
+    assert outcome.code == 0, outcome.err
+    # the first search always runs; the transforms and products after it would end past the budget
+    assert "not tried within the 0.001 s budget: exp(y)" in " ".join(outcome.out.split())
+
+
+def test_the_command_line_refuses_a_budget_that_is_not_a_duration(cli):
+    outcome = cli("discover", str(EXAMPLES / "noisy-sine.csv"), "--budget", "soon")
+    assert outcome.code == 2
+    assert outcome.err == "nnfit: error: 'budget' must be a duration such as 30s, 2m or 1h; got 'soon'\n"

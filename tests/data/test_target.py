@@ -52,3 +52,11 @@ def test_data_target_has_no_values_outside_the_file():
 def test_of_rejects_other_things():
     with pytest.raises(NnfitError, match="formula string, a callable or a data file"):
         Target.of(42)
+
+
+def test_a_target_is_measured_only_where_it_has_a_value():
+    target = Target.of("m_0/sqrt(1 - v**2/c**2)")
+    X = np.array([[1.0, 1.0, 2.0], [1.0, 3.0, 2.0], [2.0, 0.0, 1.0]])  # v > c in the second row
+    points, truth, left_out = target.defined_at(X)
+    assert left_out == 1 and points.tolist() == [[1.0, 1.0, 2.0], [2.0, 0.0, 1.0]]
+    assert np.allclose(truth[:, 0], [1 / np.sqrt(0.75), 2.0])

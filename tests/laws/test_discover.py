@@ -76,3 +76,20 @@ def test_a_law_from_data_is_measured_on_the_held_out_edges(tmp_path):
     (found,) = discover(str(path), holdout="edges")
     assert str(found.expression) == "x**2 + 2*y"
     assert found.evaluation["edges"]["n"] > 0 and found.evaluation["edges"]["rrmse"] <= 1e-9
+
+
+def test_a_law_is_measured_on_the_shells_where_the_target_has_a_value():
+    # beyond v = c the relativistic mass has no value: the shells count the points where it has one
+    (found,) = discover("m_0/sqrt(1 - v**2/c**2)", "m_0=1:5, v=1:2, c=3:10")
+    assert found.expression is not None, found.evidence
+    assert all(m["rrmse"] <= 1e-9 for m in found.evaluation.values())
+    assert 0 < found.evaluation["1.5-2x"]["n"] < 2000
+
+
+def test_each_stage_of_the_search_is_told_as_it_starts():
+    stages: list[str] = []
+    (found,) = discover("r*F*sin(theta)", "r=1:5, F=1:5, theta=0:5", progress=stages.append)
+    assert found.expression is not None, found.evidence
+    # the sums first, then the transforms defined on the output, then the product that finds the law
+    assert stages[0] == "f: sums of the library's terms" and stages[-1] == "f: F*r times a law"
+    assert "f: exp(y)" in stages and "f: y**2" not in stages  # y**2's inverse needs y > 0

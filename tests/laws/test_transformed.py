@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy
 from law_samples import law_function, sample_law
 
 from nnfit.data import Domain, Interval, Shell
@@ -46,3 +47,16 @@ def test_noisy_rows_get_no_claim_through_a_transform():
     X, y = sample_law(DISTANCE, "sqrt((x2 - x1)**2 + (y2 - y1)**2)", noise=0.01)
     found = search_transformed(X[:1600], y[:1600], X[1600:], y[1600:], list(DISTANCE))
     assert found.expression is None or "is a sum of" not in found.evidence
+
+
+def test_noisy_rows_whose_reciprocal_is_a_sum_are_claimed_once_refit_on_the_output():
+    # 1 % noise on 1/(1/d1 + n/d2): the sum of 1/y fails 1/y's own extrapolation test (the outer
+    # rows' noise is larger there), but refit on y it passes y's tests at y's floor
+    ranges = {"d1": (1, 5), "d2": (1, 5), "n": (1, 5)}
+    X, y = sample_law(ranges, "1/(1/d1 + n/d2)", noise=0.01)
+    found = search_transformed(X[:1200], y[:1200], X[1200:1600], y[1200:1600], list(ranges))
+    assert found.expression is not None, found.evidence
+    assert "1/y is a sum of 2 terms, refit on the output" in found.evidence
+    d1, d2, n = (sympy.Symbol(name, real=True) for name in ranges)
+    reciprocal = sympy.expand(1 / found.expression)
+    assert abs(float(reciprocal.coeff(1 / d1)) - 1) <= 0.01 and abs(float(reciprocal.coeff(n / d2)) - 1) <= 0.01

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
 
 from .._outfiles import fresh
 from ..errors import NnfitError
@@ -26,10 +29,14 @@ if TYPE_CHECKING:
 def _discover_command(
     target: str | None, config: str | None, as_json: bool, export: tuple[str, ...], **flags: Any
 ) -> None:
-    from ..laws import discover, readable
+    from ..laws import BUDGET, discover, readable
 
-    task, recipe = settings(target, config, flags)
-    found = discover(task=task, seed=recipe.seed)
+    task, recipe = settings(target, config, flags)  # --budget is checked as a recipe's budget is
+    # a spinner names each stage: a search of many inputs takes tens of seconds
+    waiting = Console(stderr=True).status("reading the data") if not as_json and sys.stderr.isatty() else None
+    with waiting or contextlib.nullcontext():
+        progress = None if waiting is None else (lambda stage: waiting.update(f"searching {stage}"))
+        found = discover(task=task, seed=recipe.seed, budget=recipe.budget or BUDGET, progress=progress)
     if as_json:
         click.echo(json.dumps([d.to_dict() for d in found], indent=2))
     else:
@@ -72,6 +79,13 @@ discover_command = Command(
         click.Argument(["target"], required=False),
         config_option(),
         click.Option(["--json", "as_json"], is_flag=True, help="print the discoveries as JSON"),
+        click.Option(
+            ["--budget"],
+            default=None,
+            metavar="SECONDS",
+            help="the time the search of each output may take: 30s, 2m or seconds; an answer at the budget "
+            "names what it left untried [default: 60s]",
+        ),
         click.Option(
             ["--export"],
             multiple=True,

@@ -40,6 +40,14 @@ class Target:
         X = np.asarray(X, dtype=np.float64).reshape(-1, len(self.inputs))
         return np.asarray(self.function(X), dtype=np.float64).reshape(len(X), len(self.outputs))
 
+    def defined_at(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """The points of X (n, d) where every output is finite, their true values (m, k), and how
+        many points were left out: sqrt(x) beyond x = 0, or m_0/sqrt(1 - v**2/c**2) beyond v = c,
+        has no value to measure a fit or a law against."""
+        truth = self(X)
+        defined = np.all(np.isfinite(truth), axis=1)
+        return X[defined], truth[defined], int((~defined).sum())
+
     def reordered(self, names: Sequence[str]) -> Target:
         """The same target taking its inputs in another order.
 

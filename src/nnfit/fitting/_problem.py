@@ -183,12 +183,10 @@ def evaluation(result: Fit, dataset: Dataset, rng: np.random.Generator) -> dict[
     undefined = {}
     if result.target.known:
         for shell in SHELLS:
-            X = result.domain.sample_shell(shell, SHELL_SAMPLES, rng)
-            truth = result.target(X)
-            defined = np.all(np.isfinite(truth), axis=1)  # e.g. sqrt(x) beyond x = 0: not measurable there
-            measured[shell.name] = (X[defined], truth[defined])
-            if not defined.all():
-                undefined[shell.name] = int((~defined).sum())
+            X, truth, left_out = result.target.defined_at(result.domain.sample_shell(shell, SHELL_SAMPLES, rng))
+            measured[shell.name] = (X, truth)
+            if left_out:
+                undefined[shell.name] = left_out
     measured.update(dataset.holdout)
     sets: dict[str, dict[str, float]] = {}
     for name, (X, y) in measured.items():

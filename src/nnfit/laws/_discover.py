@@ -5,6 +5,7 @@ the shells around a formula's domain)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,10 +13,11 @@ import numpy as np
 from ..config import resolve
 from ..data import SHELLS, Dataset, Target, prepare
 from ..metrics import SHELL_SAMPLES, metrics
+from ._budget import BUDGET, Budget
 from ._discovery import Discovery
+from ._factored import search_factored
 from ._search import ROWS
 from ._terms import DEGREE
-from ._transformed import search_transformed
 
 
 def discover(
@@ -24,6 +26,8 @@ def discover(
     *,
     task: Any = None,
     degree: int = DEGREE,
+    budget: float | None = BUDGET,
+    progress: Callable[[str], None] | None = None,
     **settings: Any,
 ) -> list[Discovery]:
     """Search for a closed form of each output of `target`, fitted on the training split and
@@ -34,6 +38,9 @@ def discover(
         domain: as for `nnfit.fit`; a data file brings its own.
         task: the task the target and domain fill in; a default Task when None.
         degree: the highest power of an input among the library's terms.
+        budget: seconds the search of each output may take (None: no limit); where it ends
+            without a law, its evidence names what it left untried.
+        progress: told each stage of the search as it starts ("y: 1/y"), for a spinner.
         **settings: task fields such as ``inputs``, ``outputs``, ``samples`` and ``seed``.
 
     Returns:
@@ -50,10 +57,10 @@ def discover(
     # for a formula, the shells around its domain
     sets = {"test": (dataset.split.X_test, dataset.split.y_test), **dataset.holdout}
     if resolved.known:
-        for shell in SHELLS:
-            points = box.sample_shell(shell, SHELL_SAMPLES, rng)
-            sets[shell.name] = (points, resolved(points))
-    return search_laws(resolved, dataset, sets, rng, degree)
+        for shell in SHELLS:  # where the target has a value: m_0/sqrt(1 - v**2/c**2) has none beyond v = c
+            points, truth, _ = resolved.defined_at(box.sample_shell(shell, SHELL_SAMPLES, rng))
+            sets[shell.name] = (points, truth)
+    return search_laws(resolved, dataset, sets, rng, degree, budget=budget, progress=progress)
 
 
 def search_laws(
@@ -62,10 +69,14 @@ def search_laws(
     sets: dict[str, tuple[np.ndarray, np.ndarray]],
     rng: np.random.Generator,
     degree: int = DEGREE,
+    *,
+    budget: float | None = BUDGET,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Discovery]:
     """A `Discovery` for each output of `target`, searched on at most ROWS training rows of
-    `dataset` and judged on its validation rows (a fifth of the training rows when it has none);
-    each law claimed is measured on `sets`, name -> (X (n, d), Y (n, k))."""
+    `dataset` and judged on its validation rows (a fifth of the training rows when it has none),
+    in at most `budget` seconds each, `progress` told of each stage; each law claimed is measured
+    on `sets`, name -> (X (n, d), Y (n, k))."""
     split = dataset.split
     X, Y = split.X_train, split.y_train
     if len(dataset.val):
@@ -75,7 +86,7 @@ def search_laws(
         X, Y, X_val, Y_val = X[:cut], Y[:cut], X[cut:], Y[cut:]
     train, val = _some(len(X), ROWS, rng), _some(len(X_val), ROWS // 4, rng)
     found = [
-        search_transformed(
+        search_factored(
             X[train],
             Y[train, k],
             X_val[val],
@@ -84,6 +95,7 @@ def search_laws(
             output=name,
             exact=target.known,
             degree=degree,
+            budget=Budget.starting_now(budget, _prefixed(progress, name)),
         )
         for k, name in enumerate(target.outputs)
     ]
@@ -91,6 +103,11 @@ def search_laws(
         dataclasses.replace(d, evaluation=_evaluated(d, sets, k)) if d.expression is not None else d
         for k, d in enumerate(found)
     ]
+
+
+def _prefixed(progress: Callable[[str], None] | None, output: str) -> Callable[[str], None] | None:
+    """`progress` told each stage with the output's name before it ("tau: 1/y"); None stays None."""
+    return None if progress is None else lambda stage: progress(f"{output}: {stage}")
 
 
 def _some(n: int, most: int, rng: np.random.Generator) -> np.ndarray:

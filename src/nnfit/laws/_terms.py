@@ -77,6 +77,32 @@ class Library:
         return np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (len(X),)) for v in values])
 
 
+@dataclass(frozen=True)
+class Design:
+    """A search's library and its columns on the training rows, theta (n, terms), and on the
+    validation rows, theta_val (m, terms): made once for the rows and shared by every search of
+    them (of the output, of its transforms, of its quotients), since building and evaluating the
+    library is most of a search's time (1.0 of 2.9 s over five inputs)."""
+
+    library: Library
+    theta: np.ndarray
+    theta_val: np.ndarray
+
+    @classmethod
+    def of(cls, X: np.ndarray, X_val: np.ndarray, names: Sequence[str], degree: int = DEGREE) -> Design:
+        """The library for training rows X (n, d) and validation rows X_val (m, d), and its columns on each."""
+        rows = np.vstack([X, X_val])
+        library = Library.for_data(rows, names, degree)
+        columns = library.columns(rows)
+        return cls(library, columns[: len(X)], columns[len(X) :])
+
+    def times(self, factor: sympy.Expr, on_train: np.ndarray, on_val: np.ndarray) -> Design:
+        """Every term multiplied by `factor`, whose values on the training rows (n,) and the
+        validation rows (m,) are given: the library of laws factor * (a sum of terms)."""
+        library = Library(self.library.symbols, tuple(factor * term for term in self.library.terms))
+        return Design(library, self.theta * on_train[:, None], self.theta_val * on_val[:, None])
+
+
 def _monomials(symbols: Sequence[sympy.Symbol], signed: Sequence[bool], degree: int) -> list[sympy.Expr]:
     """Products of powers of at most three inputs: total positive power <= degree, total negative
     power <= NEGATIVE, negative powers only of inputs that never cross zero."""
