@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import multiprocessing.pool
 import statistics
+import sys
 import tempfile
 import time
 import warnings
@@ -112,6 +113,23 @@ def _near(found: sympy.Expr, expression: sympy.Expr, symbols: list[sympy.Symbol]
     return np.isfinite(error) and error <= 0.01
 
 
+def _rounded_is_law(found: sympy.Expr, expression: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
+    """Whether `found`, each float moved at most 1 % to the simplest number near it (a fraction,
+    or one times pi), is `expression`, every input taken positive as the table's are."""
+    simple = {}
+    for value in found.atoms(sympy.Float):
+        near = sympy.nsimplify(value, [sympy.pi], tolerance=0.01 * abs(float(value)))
+        if abs(float(near) - float(value)) > 0.01 * abs(float(value)):
+            return False
+        simple[value] = near
+    positive = {s: sympy.Symbol(s.name, positive=True) for s in symbols}
+    difference = (found.xreplace(simple) - expression).xreplace(positive)
+    try:
+        return sympy.simplify(difference) == 0
+    except Exception:  # noqa: BLE001 — SymPy gives up on some expressions: not shown equal then
+        return False
+
+
 def judge(found: sympy.Expr | None, law: str, ranges: dict[str, tuple[float, float]], noisy: bool) -> str:
     """'found', 'wrong' or 'none' for a claim on `law` (SRBench's rule, as the module says)."""
     if found is None:
@@ -126,6 +144,9 @@ def judge(found: sympy.Expr | None, law: str, ranges: dict[str, tuple[float, flo
         )
         # a law that is not a sum (sqrt(omega**2/c**2 - pi**2/d**2)): its form, and within 1 % of it
         same = same or (_skeleton(found) == _skeleton(expression) and _near(found, expression, symbols, ranges))
+        # or another spelling of the law (m_0/sqrt(1/v**2 - 1/c**2) for m_0*v/sqrt(1 - v**2/c**2)):
+        # its constants, each moved at most 1 % to a simple number, give the law exactly
+        same = same or _rounded_is_law(found, expression, symbols)
         return "found" if same else "wrong"
     X, _ = sample(law, ranges, 1000, 0.0, seed=99)
     with np.errstate(all="ignore"):
@@ -155,8 +176,18 @@ class _Worker:
 
     @staticmethod
     def _start() -> multiprocessing.pool.Pool:
-        pool = multiprocessing.get_context("spawn").Pool(1)
-        pool.apply(_import)
+        # the worker imports this module by name (a test loads it from its path): benchmarks/ on
+        # the path it is given, which is this process's, for as long as it starts
+        here = str(Path(__file__).resolve().parent)
+        added = here not in sys.path
+        if added:
+            sys.path.insert(0, here)
+        try:
+            pool = multiprocessing.get_context("spawn").Pool(1)
+        finally:
+            if added:
+                sys.path.remove(here)
+        pool.apply_async(_import).get(timeout=120)  # a worker that cannot start fails here, not hangs
         return pool
 
     def __call__(self, path: Path) -> tuple[sympy.Expr | None, float]:

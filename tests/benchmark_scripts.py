@@ -1,6 +1,7 @@
 """The scripts of benchmarks/, imported by their path (benchmarks/ is not a package)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -12,5 +13,6 @@ def script(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as an import would: a process it starts pickles its functions by name
     spec.loader.exec_module(module)
     return module

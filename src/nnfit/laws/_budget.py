@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BUDGET = 60.0  # seconds per output: a search of a few inputs takes 0.1-5 s, of nine inputs 30 s
+SLACK = 1.5  # a stage may take this much longer than the longest before it: searches of the same
+# rows differ in what their candidates cost, and a budget is a limit, not a target
 
 
 @dataclass
@@ -37,12 +39,13 @@ class Budget:
             self.progress(stage)
 
     def allows(self, stage: str) -> bool:
-        """Whether a stage started now ends before the deadline, if it takes as long as the longest
-        so far (the one that ends now included); if so it begins, else it is noted as untried."""
+        """Whether a stage started now ends before the deadline, if it takes SLACK times as long as
+        the longest so far (the one that ends now included); if so it begins, else it is noted as
+        untried."""
         now = time.monotonic()
         if self._began is not None:
             self.stage = max(self.stage, now - self._began)
-        if now + self.stage > self.deadline:
+        if now + SLACK * self.stage > self.deadline:
             self.untried.append(stage)
             self._began = None
             return False

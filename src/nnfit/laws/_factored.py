@@ -21,12 +21,13 @@ import sympy
 
 from ._budget import Budget
 from ._discovery import Discovery, readable
-from ._search import search
+from ._search import ROUND_OFF, search
 from ._transformed import search_transformed, shared, transformed
 
 WHOLE = 0.1  # an exponent within this of a whole or half number is read as that number: a factor's
 # exponent is fitted to 0.02 or better on 1 600 exact rows, the others' land anywhere
 HALVES = 2  # exponents are whole or half numbers: x**2, 1/x, sqrt(x)
+NOISY_TERMS = 2  # terms of a product times a sum claimed from noisy rows at most
 CANCELLING = 10.0  # times a sum's size that its terms may reach before they are cancelling one another
 SEPARABLE = 0.02  # of the log-log fit's residual, a curve in one input's log explains ~5/n by chance
 
@@ -62,7 +63,7 @@ def search_factored(
         scaled = options["design"].times(factor, scale, scale_val)
         plain = search(X, y, X_val, y_val, names, **{**options, "design": scaled})
         if plain.expression is not None:
-            if not _cancelling(plain.expression, symbols, X):
+            if _short(plain) and not _cancelling(plain.expression, symbols, X):
                 law, measured = plain.evidence.split(": ", 1)
                 return replace(
                     plain, evidence=f"{law}: the output over {readable(factor)} is a sum of terms; {measured}"
@@ -72,6 +73,14 @@ def search_factored(
         if inner.expression is not None:
             return inner
     return replace(found, evidence=found.evidence + budget.note())
+
+
+def _short(found: Discovery) -> bool:
+    """Whether a product times a sum may be claimed: at round-off always, from noisy rows only with
+    at most NOISY_TERMS terms. Each product tried is another chance for an approximation to pass
+    the claim's tests (-m*q**4/(8*epsilon**2*h**2*n**2) with 1 % noise, as that product's
+    q**2 times 2.31 - 1.13*q - 1.17*sin(q)/q); the factored laws measured hold one or two terms."""
+    return found.floor <= ROUND_OFF or len(sympy.Add.make_args(found.expression)) <= NOISY_TERMS
 
 
 def _cancelling(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray) -> bool:
