@@ -113,7 +113,7 @@ def _near(found: sympy.Expr, expression: sympy.Expr, symbols: list[sympy.Symbol]
     return np.isfinite(error) and error <= 0.01
 
 
-def _rounded_is_law(found: sympy.Expr, expression: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
+def rounded_is_law(found: sympy.Expr, expression: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
     """Whether `found`, each float moved at most 1 % to the simplest number near it (a fraction,
     or one times pi), is `expression`, every input taken positive as the table's are."""
     simple = {}
@@ -146,7 +146,7 @@ def judge(found: sympy.Expr | None, law: str, ranges: dict[str, tuple[float, flo
         same = same or (_skeleton(found) == _skeleton(expression) and _near(found, expression, symbols, ranges))
         # or another spelling of the law (m_0/sqrt(1/v**2 - 1/c**2) for m_0*v/sqrt(1 - v**2/c**2)):
         # its constants, each moved at most 1 % to a simple number, give the law exactly
-        same = same or _rounded_is_law(found, expression, symbols)
+        same = same or rounded_is_law(found, expression, symbols)
         return "found" if same else "wrong"
     X, _ = sample(law, ranges, 1000, 0.0, seed=99)
     with np.errstate(all="ignore"):
