@@ -41,9 +41,15 @@ class Target:
         return np.asarray(self.function(X), dtype=np.float64).reshape(len(X), len(self.outputs))
 
     def defined_at(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-        """The points of X (n, d) where every output is finite, their true values (m, k), and how
-        many points were left out: sqrt(x) beyond x = 0, or m_0/sqrt(1 - v**2/c**2) beyond v = c,
-        has no value to measure a fit or a law against."""
+        """The points where every output is finite: sqrt(x) beyond x = 0, or m_0/sqrt(1 - v**2/c**2)
+        beyond v = c, has no value to measure a fit or a law against.
+
+        Args:
+            X: points (n, d).
+
+        Returns:
+            The points kept (m, d), the true values there (m, k), and how many were left out.
+        """
         truth = self(X)
         defined = np.all(np.isfinite(truth), axis=1)
         return X[defined], truth[defined], int((~defined).sum())

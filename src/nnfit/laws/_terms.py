@@ -91,10 +91,8 @@ class Design:
     @classmethod
     def of(cls, X: np.ndarray, X_val: np.ndarray, names: Sequence[str], degree: int = DEGREE) -> Design:
         """The library for training rows X (n, d) and validation rows X_val (m, d), and its columns on each."""
-        rows = np.vstack([X, X_val])
-        library = Library.for_data(rows, names, degree)
-        columns = library.columns(rows)
-        return cls(library, columns[: len(X)], columns[len(X) :])
+        library = Library.for_data(np.vstack([X, X_val]), names, degree)
+        return cls(library, library.columns(X), library.columns(X_val))
 
     def times(self, factor: sympy.Expr, on_train: np.ndarray, on_val: np.ndarray) -> Design:
         """Every term multiplied by `factor`, whose values on the training rows (n,) and the
