@@ -186,7 +186,6 @@ CLEAN = {
     "6-D": {"target": "a + 2*b - c*d + g**2 - sqrt(f)", "domain": "a=0:1, b=0:1, c=0:1, d=0:1, g=0:1, f=0:1"},
     "integer input": {"target": "n**2 + x", "domain": "n=0:20:int, x=0:1"},
     "two outputs": {"target": "u = x*y; v = x - y", "domain": "x=0:3, y=-1:1"},
-    "seed 001 task": {"target": "x^2 + 2*y", "domain": "x=0:100, y=0:999:int", "samples": 80_000},
     "linear model (seed 002 task)": {
         "target": "x3 - x2",
         "inputs": ["x0", "x1", "x2", "x3"],
@@ -197,6 +196,7 @@ CLEAN = {
 }
 
 
+# seed001-default is seed 001's task with the default recipe: the clean fit of that task
 CLEAN_EXAMPLES = ["seed000-fixed", "seed001-default", "seed002-fixed"]
 
 

@@ -12,7 +12,7 @@ do not wait for JAX to import.
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.10.0"  # the one place the version is written (pyproject reads it)
+__version__ = "0.11.0"  # the one place the version is written (pyproject reads it)
 
 # public name -> the package or module that exports it; no module may share a public name, or
 # importing it would replace the name on the package (tests/test_api.py checks)

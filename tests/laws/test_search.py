@@ -58,3 +58,17 @@ def test_one_percent_noise_still_gives_the_law_at_the_noise_floor():
     q, E, m = sympy.symbols("q E m", real=True)
     assert found.expression is not None and found.expression.free_symbols == {q, E, m}
     assert 0.008 <= found.floor <= 0.013  # the noise added: 1 % of the spread
+
+
+def test_a_sum_of_products_and_a_function_of_one_input_is_found_with_each_fraction():
+    # the log of a Gaussian, log(exp(-((theta - theta1)/sigma)**2/2)/(sqrt(2*pi)*sigma)): five terms,
+    # log(sigma) among them, found by thresholding; each coefficient a fraction but log(sqrt(2*pi))
+    ranges = {"sigma": (1, 3), "theta": (1, 3), "theta1": (1, 3)}
+    X, y = sample_law(ranges, "-((theta - theta1)/sigma)**2/2 - log(sigma) - log(2*pi)/2", n=1500)
+    found = search(X[:1200], y[:1200], X[1200:], y[1200:], list(ranges))
+    sigma, theta, theta1 = (sympy.Symbol(name, real=True) for name in ranges)
+    known = -(theta**2) / (2 * sigma**2) + theta * theta1 / sigma**2 - theta1**2 / (2 * sigma**2) - sympy.log(sigma)
+    terms = [term for term in sympy.Add.make_args(found.expression) if not term.is_number]
+    assert all(term.as_coeff_Mul()[0].is_Rational for term in terms), found.expression
+    constant = sympy.expand(found.expression - known)
+    assert constant.is_Float and float(constant) == pytest.approx(-np.log(2 * np.pi) / 2, abs=1e-12), found.expression

@@ -11,6 +11,9 @@ from law_samples import law_function, sample_law
 
 from nnfit.data import Domain, Interval, Shell
 from nnfit.laws import search_transformed
+from nnfit.laws._budget import Budget
+from nnfit.laws._terms import Design
+from nnfit.laws._transformed import _exact_form
 
 DISTANCE = {"x1": (0, 1), "x2": (2, 3), "y1": (0, 1), "y2": (2, 3)}
 
@@ -34,6 +37,45 @@ def test_a_law_that_is_a_sum_once_its_output_is_transformed_is_claimed_as_such(r
     far = far[np.all(far > 0, axis=1)]  # where the reciprocal's terms are defined
     want = law_function(ranges, law)(*far.T)
     assert np.sqrt(np.mean((found.predict(far) - want) ** 2)) / want.std() <= 1e-9
+
+
+@pytest.mark.parametrize(
+    ("ranges", "law", "form"),
+    [
+        # AI Feynman's I.34.14, the relativistic Doppler shift: its square is (c + v)/(c - v) times omega_0**2
+        ({"c": (3, 10), "v": (1, 2), "omega_0": (1, 5)}, "omega_0*(1 + v/c)/sqrt(1 - v**2/c**2)", "y**2 is a ratio"),
+        # III.4.32, Bose-Einstein occupation: 1/y + 1 is exp of a product of powers
+        ({"h": (1, 5), "omega": (1, 5), "kb": (1, 5), "T": (1, 5)}, "1/(exp(h*omega/(2*pi*kb*T)) - 1)", "1/y is exp"),
+    ],
+    ids=["doppler", "bose-einstein"],
+)
+def test_a_transformed_law_that_is_no_sum_is_found_at_round_off(ranges, law, form):
+    X, y = sample_law(ranges, law, n=1000)
+    (X, y), (X_val, y_val) = (X[:800], y[:800]), (X[800:], y[800:])
+    design = Design.of(X, X_val, list(ranges))
+    # the stage a search reaches once no sum of y or of its transforms gave a law
+    found = _exact_form(
+        X,
+        y,
+        X_val,
+        y_val,
+        list(ranges),
+        (y, y_val),
+        budget=Budget.starting_now(None),
+        factor=sympy.S.One,
+        design=design,
+    )
+    assert found is not None
+    law_found, evidence = found
+    assert evidence.split(": ", 1)[1].startswith(form)
+    box = Domain(tuple(Interval(name, lo, hi) for name, (lo, hi) in ranges.items()))
+    far = box.sample_shell(Shell(1.0, 1.5), 2000, np.random.default_rng(1))
+    with np.errstate(all="ignore"):  # beyond v = c the Doppler shift has no value
+        want = law_function(ranges, law)(*far.T)
+        got = sympy.lambdify(design.library.symbols, law_found, "numpy")(*far.T)
+    defined = np.isfinite(want) & np.all(far > 0, axis=1)
+    assert defined.sum() > 500
+    assert np.sqrt(np.mean((got[defined] - want[defined]) ** 2)) / want[defined].std() <= 1e-9
 
 
 def test_a_law_of_the_output_itself_is_claimed_without_a_transform():

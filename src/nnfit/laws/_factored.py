@@ -22,10 +22,11 @@ import sympy
 from ._budget import Budget
 from ._discovery import Discovery, readable
 from ._search import ROUND_OFF, search
-from ._transformed import search_transformed, shared, transformed
+from ._transformed import other_forms, search_transformed, shared, transformed
 
 WHOLE = 0.1  # an exponent within this of a whole or half number is read as that number: a factor's
 # exponent is fitted to 0.02 or better on 1 600 exact rows, the others' land anywhere
+CLOSE = 0.02  # of the unweighted fit, an exponent this near a whole number: the least biased reading
 HALVES = 2  # exponents are whole or half numbers: x**2, 1/x, sqrt(x)
 NOISY_TERMS = 2  # terms of a product times a sum claimed from noisy rows at most
 CANCELLING = 10.0  # times a sum's size that its terms may reach before they are cancelling one another
@@ -48,7 +49,10 @@ def search_factored(
     them, then M * h^-1(law of h(y / M)) as `transformed` claims it. `budget`: the time all of it
     must fit in (no limit when None); an answer without a law names what it left untried."""
     budget = shared(X, X_val, names, options, budget)
-    found = search_transformed(X, y, X_val, y_val, names, budget=budget, **options)
+    # the forms that are not sums last, after every product: m_0/sqrt(1 - v**2/c**2) is m_0 times a
+    # transformed sum before it is the root of a ratio, sqrt(c**2*m_0**2/(c**2 - v**2)), whose sign
+    # beyond the data is lost
+    found = search_transformed(X, y, X_val, y_val, names, budget=budget, forms=False, **options)
     if found.expression is not None:
         return found
     symbols = [sympy.Symbol(name, real=True) for name in names]
@@ -72,7 +76,8 @@ def search_factored(
         inner = transformed(X, y, X_val, y_val, names, plain, budget=budget, factor=factor, **options)
         if inner.expression is not None:
             return inner
-    return replace(found, evidence=found.evidence + budget.note())
+    found = other_forms(X, y, X_val, y_val, names, found, budget=budget, **options)
+    return found if found.expression is not None else replace(found, evidence=found.evidence + budget.note())
 
 
 def _short(found: Discovery) -> bool:
@@ -104,7 +109,8 @@ def factors(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol]) -> li
     likely first. From the log-log fit of |y| on every positive input, each row weighted by |y|
     (rows near zero, where log|y| runs off, count little): the exponents within WHOLE of a whole or
     half number, of the inputs that look separable (`_separable`), then the same with whole numbers
-    only, then of every input. Empty where no exponent qualifies, or y is 0."""
+    only, then of every input; last, the exponents within CLOSE of a whole number in the unweighted
+    fit. Empty where no exponent qualifies, or y is 0."""
     positive = np.all(X > 0, axis=0)
     nonzero = y != 0
     if not positive.any() or nonzero.sum() <= 2 * positive.sum() + 5:
@@ -115,13 +121,21 @@ def factors(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol]) -> li
     target = np.log(np.abs(y[nonzero]))
     solution = np.linalg.lstsq(design * weight[:, None], target * weight, rcond=None)[0]
     separable = _separable(logs, target - design @ solution, weight)
+    # unweighted, a factor's exponent is fitted without the bias the weights bring where the rest
+    # of the law is steep (I_0 in I_0*(exp(q*Volt/(kb*T)) - 1): 1.00-1.01 unweighted, 0.99-1.10 weighted)
+    plain = np.linalg.lstsq(design, target, rcond=None)[0]
     chosen = [s for s, ok in zip(symbols, positive) if ok]
     products: list[sympy.Expr] = []
-    for denominator, only_separable in ((HALVES, True), (1, True), (HALVES, False)):
+    for fit, denominator, tolerance, only_separable in (
+        (solution, HALVES, WHOLE, True),
+        (solution, 1, WHOLE, True),
+        (solution, HALVES, WHOLE, False),
+        (plain, 1, CLOSE, False),
+    ):
         kept = []
-        for symbol, exponent, apart in zip(chosen, solution[1:], separable):
+        for symbol, exponent, apart in zip(chosen, fit[1:], separable):
             power = Fraction(float(exponent)).limit_denominator(denominator)
-            if power != 0 and abs(float(power) - exponent) <= WHOLE and (apart or not only_separable):
+            if power != 0 and abs(float(power) - exponent) <= tolerance and (apart or not only_separable):
                 kept.append(symbol ** sympy.Rational(power))
         product = sympy.Mul(*kept)
         if kept and product not in products:

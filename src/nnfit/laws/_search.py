@@ -106,7 +106,11 @@ def search(
     # rows, thresholding turns an approximation into a sum that looks like the law
     # (x**0.37*y + x with 1 % noise: a sum of five products claimed)
     monomials = [int(i) for i in keep if _product_of_powers(library.terms[i], library.symbols)]
-    for support in _thresholded(theta, y, scale, monomials):
+    # and functions of one input alone: log(sigma) beside the products of a Gaussian's log
+    functions = [
+        int(i) for i in keep if isinstance(library.terms[i], sympy.Function) and len(library.terms[i].free_symbols) == 1
+    ]
+    for support in _thresholded(theta, y, scale, monomials + functions):
         candidate = _refit(library, support, theta, y, theta_val, y_val, spread=spread)
         if candidate.val_rrmse <= ROUND_OFF:
             candidates.setdefault(str(candidate.expression), candidate)
@@ -231,9 +235,28 @@ def _refit(
         if tried <= tolerance:
             values, exact = simple, True
             break
+    if not exact and error <= ROUND_OFF:  # an exact sum with one constant no fraction spells (log(sqrt(2*pi)))
+        values, tried = _rationalised_each(values, theta_val[:, support], y_val, spread)
+        exact = True
     terms = [(v, library.terms[i]) for v, i in zip(values, support) if v != 0]
     expression = sympy.Add(*(v * t for v, t in terms)) if terms else sympy.Integer(0)
     return Candidate(expression, len(terms), tried if exact else error)
+
+
+def _rationalised_each(
+    values: list[Any], theta_val: np.ndarray, y_val: np.ndarray, spread: float
+) -> tuple[list[Any], float]:
+    """An exact sum's coefficients (of the columns theta_val (m, k)), each made the nearest
+    fraction (of pi, or not) where the sum stays at round-off on the validation rows, the others
+    left as fitted; with the sum's validation rRMSE."""
+    values = list(values)
+    for k, value in enumerate(values):
+        for simple in (_simple(float(value), False), _simple(float(value))):
+            trial = [*values[:k], simple, *values[k + 1 :]]
+            if _rrmse(theta_val @ np.array([float(v) for v in trial]), y_val, spread) <= ROUND_OFF:
+                values = trial
+                break
+    return values, _rrmse(theta_val @ np.array([float(v) for v in values]), y_val, spread)
 
 
 def _rational(value: float, error: float) -> bool:

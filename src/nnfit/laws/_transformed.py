@@ -20,6 +20,8 @@ import sympy
 from ._budget import Budget
 from ._claim import Shape, doubt, neighbours
 from ._discovery import Candidate, Discovery, readable
+from ._offset import search_offset
+from ._rational import search_rational
 from ._search import MIN_R2, NOISE_SLACK, ROUND_OFF, law_rrmse, search
 from ._terms import DEGREE, EXP_RANGE, Design
 
@@ -39,6 +41,7 @@ def _positive(y: np.ndarray) -> bool:
     return bool(np.all(y > 0))
 
 
+IDENTITY = Transform("y", lambda y: y, lambda e: e, lambda y: True)
 TRANSFORMS = (
     Transform("y**2", np.square, sympy.sqrt, _positive),
     Transform("1/y", np.reciprocal, lambda e: 1 / e, lambda y: bool(np.all(y > 0) or np.all(y < 0))),
@@ -60,17 +63,19 @@ def search_transformed(
     names: Sequence[str],
     *,
     budget: Budget | None = None,
+    forms: bool = True,
     **options: Any,
 ) -> Discovery:
     """`search` for a law of y over training rows X (n, d), y (n,), judged on X_val, y_val, with
     `options` as `search` takes them (output, exact, degree, design); where none is claimed, the same for
     h(y) with each of TRANSFORMS in turn, the first y = h^-1(law of h(y)) at round-off on the
-    validation rows claimed. `budget`: the time the transforms must fit in, which learns a
-    search's time from the first; no limit when None."""
+    validation rows claimed, then, `forms`, the FORMS that are not sums (`other_forms`). `budget`:
+    the time the transforms must fit in, which learns a search's time from the first; no limit
+    when None."""
     budget = shared(X, X_val, names, options, budget)
     budget.starting("sums of the library's terms")
     found = search(X, y, X_val, y_val, names, **options)
-    return transformed(X, y, X_val, y_val, names, found, budget=budget, **options)
+    return transformed(X, y, X_val, y_val, names, found, budget=budget, forms=forms, **options)
 
 
 def shared(
@@ -92,21 +97,20 @@ def transformed(
     *,
     budget: Budget,
     factor: sympy.Expr = sympy.S.One,
+    forms: bool = True,
     **options: Any,
 ) -> Discovery:
     """`found`, the search of y itself, if it claims a law; else, for h in TRANSFORMS that `budget`
     leaves time for, the first y = factor * h^-1(law of h(y / factor)) that holds: at round-off on
     the validation rows, or, where h(y / factor) has a law at its own noise floor, refit on y
-    (`_refit`) and at y's floor, held there to the tests a sum is held to. `factor`: a product of
-    powers of the inputs (`_factored.factors`), 1 for the output itself. As `found` with that law
-    claimed."""
+    (`_refit`) and at y's floor, held there to the tests a sum is held to; then, `forms`, the
+    FORMS that are not sums (`other_forms`). `factor`: a product of powers of the inputs
+    (`_factored.factors`), 1 for the output itself. As `found` with that law claimed."""
     if found.expression is not None:
         return found
     symbols = [sympy.Symbol(name, real=True) for name in names]
     over = "" if factor == 1 else f"the output over {readable(factor)}: "
-    scale = sympy.lambdify(symbols, factor, modules="numpy")
-    with np.errstate(all="ignore"):
-        q, q_val = y / (scale(*X.T) * np.ones(len(X))), y_val / (scale(*X_val.T) * np.ones(len(X_val)))
+    q, q_val = _quotient(X, y, factor, symbols), _quotient(X_val, y_val, factor, symbols)
     for transform in TRANSFORMS:
         if not (transform.defined(q) and transform.defined(q_val)) or not budget.allows(
             f"{readable(factor)} times a law of {transform.name}" if over else transform.name
@@ -139,7 +143,81 @@ def transformed(
                     f"output: validation rRMSE {error:.3g}, at the noise floor {found.floor:.3g}"
                 )
                 return replace(found, expression=law, evidence=evidence)
-    return found
+    return other_forms(X, y, X_val, y_val, names, found, budget=budget, factor=factor, **options) if forms else found
+
+
+def other_forms(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    names: Sequence[str],
+    found: Discovery,
+    *,
+    budget: Budget,
+    factor: sympy.Expr = sympy.S.One,
+    **options: Any,
+) -> Discovery:
+    """`found` with the first law y = factor * h^-1(g) of FORMS, g not a sum, that `budget` leaves
+    time for and that reaches round-off on the validation rows claimed (`found` itself where none
+    does): training rows X (n, d), y (n,), validation rows X_val, y_val, `options` as `search` takes
+    them, `options["design"]` made."""
+    symbols = [sympy.Symbol(name, real=True) for name in names]
+    quotient = _quotient(X, y, factor, symbols), _quotient(X_val, y_val, factor, symbols)
+    exact = _exact_form(X, y, X_val, y_val, names, quotient, budget=budget, factor=factor, **options)
+    return found if exact is None else replace(found, expression=exact[0], floor=ROUND_OFF, evidence=exact[1])
+
+
+def _quotient(X: np.ndarray, y: np.ndarray, factor: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> np.ndarray:
+    """y (n,) over the factor's values at rows X (n, d)."""
+    with np.errstate(all="ignore"):
+        return y / (sympy.lambdify(list(symbols), factor, modules="numpy")(*X.T) * np.ones(len(X)))
+
+
+# forms other than a sum, found by a search of their own and claimed at round-off only: h(y) as a
+# ratio of sums (`_rational`), then exp of a sum less a constant (`_offset`), of y and of 1/y
+FORMS: tuple[tuple[Transform, str, Callable[..., sympy.Expr | None]], ...] = (
+    *((transform, "a ratio of sums", search_rational) for transform in (IDENTITY, *TRANSFORMS)),
+    *((transform, "exp(a sum) - c", search_offset) for transform in (IDENTITY, TRANSFORMS[1])),
+)
+
+
+def _exact_form(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    names: Sequence[str],
+    quotient: tuple[np.ndarray, np.ndarray],
+    *,
+    budget: Budget,
+    factor: sympy.Expr,
+    **options: Any,
+) -> tuple[sympy.Expr, str] | None:
+    """The first y = factor * h^-1(g) of FORMS that `budget` leaves time for, g found for h of the
+    `quotient` y / factor on the training and validation rows, that reaches round-off on the
+    validation rows; with its evidence."""
+    (q, q_val), symbols = quotient, [sympy.Symbol(name, real=True) for name in names]
+    over = "" if factor == 1 else f"the output over {readable(factor)}: "
+    for transform, form, find in FORMS:
+        stage = f"{transform.name} as {form}"
+        if not (transform.defined(q) and transform.defined(q_val)) or not budget.allows(
+            f"{readable(factor)} times {stage}" if over else stage
+        ):
+            continue
+        with np.errstate(all="ignore"):
+            h, h_val = transform.forward(q), transform.forward(q_val)
+        inner = find(X, h, X_val, h_val, names, design=options["design"], output=options.get("output", "y"))
+        if inner is None:
+            continue
+        law = factor * transform.inverse(inner)
+        error = law_rrmse(law, symbols, X_val, y_val)
+        if error <= ROUND_OFF:
+            evidence = (
+                f"{over}{transform.name} is {form}, {readable(inner)}; validation rRMSE {error:.3g}, at round-off"
+            )
+            return law, f"{readable(law)}: {evidence}"
+    return None
 
 
 def _simplest_terms(found: Discovery) -> float:
