@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import sympy
@@ -174,9 +174,27 @@ def _quotient(X: np.ndarray, y: np.ndarray, factor: sympy.Expr, symbols: Sequenc
         return y / (sympy.lambdify(list(symbols), factor, modules="numpy")(*X.T) * np.ones(len(X)))
 
 
+class FormSearch(Protocol):
+    """The search for a law of one form that is not a sum (`search_rational`, `search_offset`)."""
+
+    def __call__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray,
+        y_val: np.ndarray,
+        names: Sequence[str],
+        *,
+        design: Design,
+        output: str = "y",
+    ) -> sympy.Expr | None:
+        """The law of that form over training rows X (n, d), y (n,) with `design`'s terms, if one
+        reaches round-off on the validation rows X_val (m, d), y_val (m,); else None."""
+
+
 # forms other than a sum, found by a search of their own and claimed at round-off only: h(y) as a
 # ratio of sums (`_rational`), then exp of a sum less a constant (`_offset`), of y and of 1/y
-FORMS: tuple[tuple[Transform, str, Callable[..., sympy.Expr | None]], ...] = (
+FORMS: tuple[tuple[Transform, str, FormSearch], ...] = (
     *((transform, "a ratio of sums", search_rational) for transform in (IDENTITY, *TRANSFORMS)),
     *((transform, "exp(a sum) - c", search_offset) for transform in (IDENTITY, TRANSFORMS[1])),
 )
