@@ -55,7 +55,20 @@ class Budget:
         return True
 
     def note(self) -> str:
-        """What was left untried, as a clause for a law's evidence; empty when nothing was."""
+        """What was left untried, as a clause for a law's evidence; empty when nothing was. Stages
+        in a row that try one form ("y as a ratio of sums", "1/y as a ratio of sums") are named
+        once: "a ratio of sums (y, 1/y)"."""
         if not self.untried:
             return ""
-        return f"; not tried within the {self.seconds:g} s budget: {', '.join(self.untried)}"
+        named: list[tuple[list[str], str]] = []  # (what each stage searched, the form they tried it as)
+        for stage in self.untried:
+            what, _, form = stage.rpartition(" as ") if " as " in stage else ("", "", stage)
+            if what and named and named[-1][1] == form and named[-1][0]:
+                named[-1][0].append(what)
+            else:
+                named.append(([what] if what else [], form))
+        stages = [
+            form if not whats else f"{whats[0]} as {form}" if len(whats) == 1 else f"{form} ({', '.join(whats)})"
+            for whats, form in named
+        ]
+        return f"; not tried within the {self.seconds:g} s budget: {', '.join(stages)}"
