@@ -39,7 +39,8 @@ def search_offset(
 ) -> sympy.Expr | None:
     """The law y = exp(sum) - c over training rows X (n, d), y (n,), the sum of `design`'s terms
     found for log(y + c) with c fitted (see the module), if it reaches round-off on the validation
-    rows X_val (m, d), y_val (m,); else None."""
+    rows X_val (m, d), y_val (m,); else None, as always where an input is not positive (the
+    offset is fitted in log-log coordinates)."""
     if np.any(X <= 0) or np.any(X_val <= 0):
         return None
     offset = _offset(np.log(X), y)

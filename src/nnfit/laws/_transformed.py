@@ -1,10 +1,11 @@
 """Laws that are a sum of the library's terms only after a transform of the output: the distance
 sqrt((x2 - x1)**2 + (y2 - y1)**2), whose square is a sum of six products, 1/(1/d1 + n/d2), whose
 reciprocal is a sum of two, or asin(n*sin(theta)), whose sine is one term. Each transform h is
-searched in turn where the output itself gave no law. y = h^-1(sum) is claimed where it reaches round-off in the output's own units; on
-noisy rows, where a transform stretches the noise unevenly, only once its coefficients are refit on
-y itself and it passes there the tests a sum of y's terms passes (the noise floor, residuals like
-noise, extrapolation).
+searched in turn where the output itself gave no law. y = h^-1(sum) is claimed where it reaches
+round-off in the output's own units; on noisy rows, where a transform stretches the noise unevenly,
+only once its coefficients are refit on y itself and it passes there the tests a sum of y's terms
+passes (the noise floor, residuals like noise, extrapolation). Last come FORMS that are not sums
+(`_rational`, `_offset`), of the output and of its transforms, claimed at round-off only.
 """
 
 from __future__ import annotations
@@ -143,7 +144,9 @@ def transformed(
                     f"output: validation rRMSE {error:.3g}, at the noise floor {found.floor:.3g}"
                 )
                 return replace(found, expression=law, evidence=evidence)
-    return other_forms(X, y, X_val, y_val, names, found, budget=budget, factor=factor, **options) if forms else found
+    if not forms:
+        return found
+    return _with(found, _exact_form(X, y, X_val, y_val, names, (q, q_val), budget=budget, factor=factor, **options))
 
 
 def other_forms(
@@ -164,7 +167,11 @@ def other_forms(
     them, `options["design"]` made."""
     symbols = [sympy.Symbol(name, real=True) for name in names]
     quotient = _quotient(X, y, factor, symbols), _quotient(X_val, y_val, factor, symbols)
-    exact = _exact_form(X, y, X_val, y_val, names, quotient, budget=budget, factor=factor, **options)
+    return _with(found, _exact_form(X, y, X_val, y_val, names, quotient, budget=budget, factor=factor, **options))
+
+
+def _with(found: Discovery, exact: tuple[sympy.Expr, str] | None) -> Discovery:
+    """`found` with the law of a form at round-off and its evidence claimed; `found` when None."""
     return found if exact is None else replace(found, expression=exact[0], floor=ROUND_OFF, evidence=exact[1])
 
 
